@@ -1,0 +1,269 @@
+"""The editors' panel: releases with photos, officials with positions, categories, roles."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import roles, thai
+from .forms import ThaiDateField, ThaiDateTimeField
+from .models import Category, Official, Position, Release, ReleaseImage
+
+admin.site.site_header = _("Newsroom administration")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Press releases")
+
+
+class ReleaseImageInline(admin.TabularInline):
+    model = ReleaseImage
+    extra = 1
+    fields = ["preview", "image", "alt_text", "caption", "order"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj or not obj.pk or not obj.image:
+            return "—"
+        thumb = (obj.renditions or {}).get("thumb", {})
+        url = thumb.get("jpeg_url") or obj.image.url
+        return format_html('<img src="{}" alt="{}" class="admin-thumb" width="120">', url, obj.alt_text)
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    fields = ["title_th", "title_en", "organisation", "start_date", "end_date", "concurrent"]
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", _("draft")), ("scheduled", _("scheduled")), ("published", _("published"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "draft":
+            return queryset.drafts()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "published":
+            return queryset.published()
+        return queryset
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("year (B.E.)")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("release_date", "year", order="DESC")
+        return [(str(d.year), str(d.year + thai.BE_OFFSET)) for d in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and value.isascii():
+            return queryset.filter(release_date__year=int(value))
+        return queryset
+
+
+class MissingImagesFilter(admin.SimpleListFilter):
+    title = _("photos")
+    parameter_name = "photos"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("fewer than the source had"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            from django.db.models import F
+
+            return queryset.annotate(n_images=Count("images", distinct=True)).filter(
+                n_images__lt=F("expected_image_count")
+            )
+        return queryset
+
+
+class ReleaseAdminForm(forms.ModelForm):
+    release_date = ThaiDateField(label=_("release date"), help_text=_("The date printed on the release, e.g. 29/09/2564 (B.E.)."))
+    publish_at = ThaiDateTimeField(
+        label=_("publish at"), required=False,
+        help_text=_("E.g. 29/09/2564 14:30. A future time schedules the release; empty means now, when published."),
+    )
+
+    class Meta:
+        model = Release
+        fields = "__all__"
+
+
+@admin.register(Release)
+class ReleaseAdmin(SimpleHistoryAdmin):
+    form = ReleaseAdminForm
+    list_display = [
+        "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
+    ]
+    list_filter = [StateFilter, "category", "language", ("officials", admin.RelatedOnlyFieldListFilter), YearFilter, MissingImagesFilter]
+    list_select_related = ["category"]
+    date_hierarchy = "release_date"
+    search_fields = ["title", "summary", "body", "source_key"]
+    autocomplete_fields = ["officials", "translation"]
+    readonly_fields = ["view_count", "source_key", "expected_image_count", "created_at", "created_by", "updated_at", "updated_by"]
+    inlines = [ReleaseImageInline]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "language", "translation", "category", "officials"]}),
+        (_("Publishing"), {"fields": ["release_date", "status", "publish_at"]}),
+        (_("Record"), {"classes": ["collapse"], "fields": readonly_fields}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_images=Count("images", distinct=True))
+
+    # --- columns -----------------------------------------------------------
+    @admin.display(description=_("release date"), ordering="release_date")
+    def thai_release_date(self, obj):
+        return thai.format_date(obj.release_date)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        labels = {"draft": _("draft"), "scheduled": _("scheduled"), "published": _("published")}
+        state = obj.public_state
+        if state == "scheduled":
+            return format_html("{} ({})", labels[state], thai.format_datetime(obj.publish_at))
+        return labels[state]
+
+    @admin.display(description=_("photos"), ordering="n_images")
+    def image_count(self, obj):
+        return obj.n_images
+
+    @admin.display(description=_("missing photos"))
+    def missing_images(self, obj):
+        missing = max(obj.expected_image_count - obj.n_images, 0)
+        return missing or "—"
+
+    # --- roles: editors write drafts, publishers publish ----------------------
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return roles.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.can_publish(request.user):
+            fields += ["status", "publish_at"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # Enforced on the server whatever the form showed: an editor's POST can neither
+        # publish nor touch a release that is already published or scheduled.
+        if not roles.can_publish(request.user):
+            stored = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+            if obj.status != Release.Status.DRAFT or (stored and stored != Release.Status.DRAFT):
+                raise PermissionDenied(gettext("Only publishers may publish, unpublish or schedule releases."))
+            obj.publish_at = Release.objects.filter(pk=obj.pk).values_list("publish_at", flat=True).first() if change else None
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+
+    # --- actions -------------------------------------------------------------
+    @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for release in queryset.exclude(status=Release.Status.PUBLISHED, publish_at__lte=now):
+            release.status = Release.Status.PUBLISHED
+            if release.publish_at is None or release.publish_at > now:
+                release.publish_at = now
+            release.updated_by = request.user
+            release.save()
+            count += 1
+        self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
+
+    @admin.action(description=_("Unpublish selected releases (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for release in queryset.filter(status=Release.Status.PUBLISHED):
+            release.status = Release.Status.DRAFT
+            release.publish_at = None
+            release.updated_by = request.user
+            release.save()
+            count += 1
+        self.message_user(request, ngettext("%d release unpublished.", "%d releases unpublished.", count) % count, messages.SUCCESS)
+
+    # --- view on site and preview ------------------------------------------
+    def view_on_site(self, obj):
+        if obj.is_published():
+            return obj.get_absolute_url()
+        return reverse("admin:releases_release_preview", args=[obj.pk])
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="releases_release_preview"),
+        ] + super().get_urls()
+
+    def preview_view(self, request, pk):
+        """The release exactly as the public will see it; for staff who may edit it."""
+        release = get_object_or_404(Release, pk=pk)
+        if not self.has_change_permission(request, release) and not (
+            release.is_published() and self.has_view_permission(request, release)
+        ):
+            raise PermissionDenied
+        from .views import ReleaseDetailView
+
+        return ReleaseDetailView.as_view(preview_release=release)(request, pk=release.pk, slug=release.slug)
+
+
+@admin.register(Official)
+class OfficialAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "name_en", "current_position", "slug"]
+    search_fields = ["name_th", "name_en", "aliases", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [PositionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("positions")
+
+    @admin.display(description=_("current position"))
+    def current_position(self, obj):
+        position = obj.position_on(timezone.localdate())
+        return position.title_th if position else "—"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "name_en", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name_th", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+class GroupAdmin(BaseGroupAdmin):
+    """Role names are stored in English (code refers to them) and shown translated."""
+
+    list_display = ["translated_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def translated_name(self, obj):
+        return gettext(obj.name)
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

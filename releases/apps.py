@@ -1,0 +1,10 @@
+"""App configuration for releases."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReleasesConfig(AppConfig):
+    name = "releases"
+    verbose_name = _("Press releases")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,365 @@
+"""Newsroom's domain: releases, their photos, categories, officials and their positions."""
+
+import datetime
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import thai
+
+
+def official_portrait_path(instance, filename):
+    """Unguessable, dated path: the original name is never used."""
+    return f"officials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
+
+
+def release_image_path(instance, filename):
+    """Unguessable, dated path, so a draft's photos cannot be found by guessing."""
+    return f"releases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
+
+
+def _ext(filename):
+    match = re.search(r"\.([A-Za-z0-9]{1,5})$", filename or "")
+    return f".{match.group(1).lower()}" if match else ""
+
+
+class Category(models.Model):
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Latin letters, digits and hyphens; used in feed URLs."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name_th"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name_th
+
+    def name_for(self, language):
+        return self.name_en if language == "en" and self.name_en else self.name_th
+
+    def get_absolute_url(self):
+        return reverse("releases:list") + f"?category={self.slug}"
+
+
+class OfficialQuerySet(models.QuerySet):
+    def with_current_position_first(self, on=None):
+        """Officials holding a position today first, then the rest, by Thai name."""
+        on = on or timezone.localdate()
+        current = Position.objects.filter(official=models.OuterRef("pk"), start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+        return self.annotate(is_current=models.Exists(current)).order_by("-is_current", "name_th")
+
+
+class Official(models.Model):
+    honorific = models.CharField(_("honorific"), max_length=50, blank=True, help_text=_("e.g. นาย, นาง, ดร., H.E."))
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False, help_text=_("Latin letters, digits and hyphens, e.g. don-pramudwinai."))
+    portrait = models.ImageField(_("portrait"), upload_to=official_portrait_path, blank=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("One name variant per line (Thai, Latin or mixed, e.g. “นาย Kurt Campbell”); used to recognise this official in release text."),
+    )
+    bio = models.TextField(_("short biography"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OfficialQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return self.name_th if not self.honorific else f"{self.honorific}{self.name_th}"
+
+    def get_absolute_url(self):
+        return reverse("releases:official", args=[self.slug])
+
+    def name_for(self, language):
+        return self.name_en if language == "en" and self.name_en else self.name_th
+
+    def alias_list(self):
+        """Every name this official is recognised by: names and one alias per line."""
+        names = [self.name_th, self.name_en, *self.aliases.splitlines()]
+        if self.honorific:
+            names.append(f"{self.honorific}{self.name_th}")
+        seen, result = set(), []
+        for name in names:
+            name = " ".join((name or "").split())
+            if name and name not in seen:
+                seen.add(name)
+                result.append(name)
+        return result
+
+    def position_on(self, date):
+        """The position held on `date` (the most recently started one if concurrent), or None."""
+        if isinstance(date, datetime.datetime):
+            date = timezone.localtime(date).date() if timezone.is_aware(date) else date.date()
+        positions = getattr(self, "_prefetched_objects_cache", {}).get("positions")
+        if positions is None:
+            positions = self.positions.all()
+        held = [p for p in positions if p.covers(date)]
+        held.sort(key=lambda p: p.start_date, reverse=True)
+        return held[0] if held else None
+
+
+class Position(models.Model):
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="positions", verbose_name=_("official"))
+    title_th = models.CharField(_("title (Thai)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty while the position is held."))
+    concurrent = models.BooleanField(
+        _("concurrent"), default=False, help_text=_("Held at the same time as another position (e.g. Deputy Prime Minister and Minister).")
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title_th
+
+    def title_for(self, language):
+        return self.title_en if language == "en" and self.title_en else self.title_th
+
+    def covers(self, date):
+        return self.start_date <= date and (self.end_date is None or date <= self.end_date)
+
+    def overlaps(self, other):
+        far = datetime.date.max
+        return self.start_date <= (other.end_date or far) and other.start_date <= (self.end_date or far)
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+        if not self.official_id or not self.start_date:
+            return
+        others = Position.objects.filter(official_id=self.official_id).exclude(pk=self.pk)
+        for other in others:
+            if self.overlaps(other) and not (self.concurrent or other.concurrent):
+                raise ValidationError(
+                    _("This position overlaps “%(other)s”; mark one of them as concurrent if both were held at once.")
+                    % {"other": other.title_th}
+                )
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The one definition of "publicly visible": published, and its publish time has come.
+
+        Scheduling is just a future publish_at, decided at query time: no job needed.
+        """
+        return self.filter(status=Release.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Release.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Release.Status.DRAFT)
+
+    def newest_first(self):
+        return self.order_by("-release_date", "-publish_at", "-pk")
+
+    def next_due(self, now=None):
+        """When the next scheduled release becomes public (for cache keys), or None."""
+        return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
+
+
+class Release(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    class Language(models.TextChoices):
+        THAI = "th", _("Thai")
+        ENGLISH = "en", _("English")
+
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.CharField(
+        _("slug"), max_length=100, blank=True, help_text=_("Made from the title when empty. Decorative: the address works by number.")
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Taken from the first paragraph when left empty."))
+    body = models.TextField(_("body"), help_text=_("Plain text. Separate paragraphs with a blank line; web addresses become links."))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.THAI)
+    translation = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="translated_from",
+        verbose_name=_("translation"), help_text=_("The same release in the other language."),
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="releases", verbose_name=_("category"))
+    officials = models.ManyToManyField(Official, blank=True, related_name="releases", verbose_name=_("officials"))
+    release_date = models.DateField(_("release date"), help_text=_("The date printed on the release."))
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, db_index=True,
+        help_text=_("For a release to be public, its status must be published and this time must have come. A future time schedules it."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    view_count = models.PositiveBigIntegerField(_("views"), default=0)
+    source_key = models.CharField(_("source key"), max_length=255, null=True, blank=True, unique=True, help_text=_("Set by the archive import."))
+    expected_image_count = models.PositiveSmallIntegerField(_("expected images"), default=0, help_text=_("How many illustrative photos the source page had."))
+    # Import bookkeeping: what the last import wrote, to tell an editor's later change from ours.
+    import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("created by"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("updated by"))
+
+    objects = ReleaseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot"])
+
+    class Meta:
+        ordering = ["-release_date", "-publish_at", "-pk"]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        permissions = [("publish_release", _("Can publish, unpublish and schedule releases"))]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="release_public_idx"),
+            models.Index(fields=["-release_date", "-publish_at", "-id"], name="release_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="release_status_valid"),
+            models.CheckConstraint(condition=Q(language__in=["th", "en"]), name="release_language_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="release_published_has_publish_at",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="release_title_not_empty"),
+            models.CheckConstraint(condition=~Q(translation=F("id")), name="release_not_own_translation"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("releases:detail", args=[self.pk, self.slug or "release"])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = thai.slugify(self.title)
+        if not self.summary.strip():
+            self.summary = self.derive_summary()
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        if self.source_key == "":
+            self.source_key = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"slug", "summary", "publish_at", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.translation_id and self.translation_id == self.pk:
+            raise ValidationError({"translation": _("A release cannot be its own translation.")})
+        if self.translation and self.translation.language == self.language:
+            raise ValidationError({"translation": _("The translation must be in the other language.")})
+
+    # --- derived --------------------------------------------------------
+    @property
+    def paragraphs(self):
+        """Body paragraphs: split on blank lines; lines of only (no-break) spaces are blank."""
+        return split_paragraphs(self.body)
+
+    def derive_summary(self, limit=300):
+        paragraphs = self.paragraphs
+        if not paragraphs:
+            return ""
+        first = paragraphs[0]
+        if len(first) <= limit:
+            return first
+        cut = first[:limit]
+        space = cut.rfind(" ")
+        return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+    @property
+    def counterpart(self):
+        """The translation, whichever side holds the link."""
+        if self.translation_id:
+            return self.translation
+        try:
+            return self.translated_from
+        except Release.DoesNotExist:
+            return None
+
+    def is_published(self, now=None):
+        """Mirrors ReleaseQuerySet.published() for one loaded row (admin, templates)."""
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at <= now
+
+    def is_scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > now
+
+    @property
+    def public_state(self):
+        """'draft', 'scheduled' or 'published', as editors speak of it."""
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        return "scheduled" if self.is_scheduled() else "published"
+
+    @property
+    def lead_image(self):
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b\u3000]*\n")
+
+
+def split_paragraphs(text):
+    """Paragraphs of a plain-text body, each with its lines' outer space trimmed."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for chunk in re.split(r"\n(?:[ \t\u00a0\u200b\u3000]*\n)+", text):
+        lines = [line.strip(" \t\u00a0\u200b\u3000") for line in chunk.split("\n")]
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return paragraphs
+
+
+class ReleaseImage(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images", verbose_name=_("release"))
+    image = models.ImageField(_("image"), upload_to=release_image_path, width_field="width", height_field="height", max_length=255)
+    caption = models.CharField(_("caption"), max_length=500, blank=True, help_text=_("Optional; shown as “รูปภาพประกอบ” when empty."))
+    alt_text = models.CharField(_("alt text"), max_length=500, blank=True, help_text=_("What the photo shows, for readers who cannot see it. Required before publishing."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    # Generated sizes: {"thumb": {"webp": path, "jpeg": path, "width": w, "height": h}, ...}
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption or self.alt_text or f"#{self.pk}"

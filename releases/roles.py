@@ -1,0 +1,36 @@
+"""The editorial roles: who may publish. One place for the rule, used by admin and views."""
+
+EDITOR = "Editor"
+PUBLISHER = "Publisher"
+PUBLISH_PERMISSION = "releases.publish_release"
+
+
+def can_publish(user):
+    """Publish, unpublish, schedule and delete releases."""
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def can_edit(user, release):
+    """Editors edit drafts; publishers edit anything."""
+    if not (user and user.is_active and user.is_staff and user.has_perm("releases.change_release")):
+        return False
+    return can_publish(user) or release.status == release.Status.DRAFT
+
+
+# Permissions per role, by codename in app releases (auth's own models untouched).
+ROLE_PERMISSIONS = {
+    EDITOR: [
+        "add_release", "change_release", "view_release",
+        "add_releaseimage", "change_releaseimage", "delete_releaseimage", "view_releaseimage",
+        "add_official", "change_official", "view_official",
+        "add_position", "change_position", "delete_position", "view_position",
+        "view_category",
+    ],
+    PUBLISHER: [
+        "add_release", "change_release", "view_release", "delete_release", "publish_release",
+        "add_releaseimage", "change_releaseimage", "delete_releaseimage", "view_releaseimage",
+        "add_official", "change_official", "view_official", "delete_official",
+        "add_position", "change_position", "delete_position", "view_position",
+        "add_category", "change_category", "view_category", "delete_category",
+    ],
+}

@@ -1,0 +1,40 @@
+"""Template filters for Thai dates and digits: {% load thai %}."""
+
+from django import template
+from django.utils.translation import get_language
+
+from .. import thai
+
+register = template.Library()
+
+
+def _language(language):
+    return language or ("en" if (get_language() or "th").startswith("en") else "th")
+
+
+@register.filter
+def thai_date(value, language=None):
+    """'29 ก.ย. 2564' on Thai pages, '29 Sep 2021' on English ones."""
+    return thai.format_date(value, "short", _language(language))
+
+
+@register.filter
+def thai_date_long(value, language=None):
+    """'29 กันยายน 2564' on Thai pages, '29 September 2021' on English ones."""
+    return thai.format_date(value, "long", _language(language))
+
+
+@register.filter
+def thai_date_long_digits(value):
+    """'๒๙ กันยายน ๒๕๖๔'."""
+    return thai.format_date(value, "long", "th", thai_digits=True)
+
+
+@register.filter
+def thai_digits(value):
+    return thai.to_thai_digits(str(value))
+
+
+@register.filter
+def arabic_digits(value):
+    return thai.to_arabic_digits(str(value))

@@ -1,0 +1,54 @@
+"""Shared fixtures: test settings, factories' helpers, users in each role."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import make_user
+
+    return make_user("editor", role="Editor")
+
+
+@pytest.fixture
+def publisher(db):
+    from tests.factories import make_user
+
+    return make_user("publisher", role="Publisher")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
+    return client
