@@ -225,13 +225,14 @@ class Release(models.Model):
     expected_image_count = models.PositiveSmallIntegerField(_("expected images"), default=0, help_text=_("How many illustrative photos the source page had."))
     # Import bookkeeping: what the last import wrote, to tell an editor's later change from ours.
     import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("created by"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("updated by"))
 
     objects = ReleaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot"])
+    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot", "source_checksum"])
 
     class Meta:
         ordering = ["-release_date", "-publish_at", "-pk"]
