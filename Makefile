@@ -32,6 +32,23 @@ run: samples
 	@echo "Newsroom at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# Production-like local run (DEBUG off, gunicorn, hashed+compressed static). The defaults
+# below (generated key, plain HTTP, localhost only) are for THIS machine only; a real
+# deployment sets its own environment (docs/deploy.md).
+serve: install
+	@mkdir -p var
+	@test -s var/secret_key || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
+	@echo "make serve: local production-like run on http://127.0.0.1:8000/ (plain HTTP, key in var/secret_key); see docs/deploy.md for a real deployment."
+	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+		DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+		DJANGO_SECURE_HSTS_SECONDS="$${DJANGO_SECURE_HSTS_SECONDS:-0}" \
+		DJANGO_SESSION_COOKIE_SECURE="$${DJANGO_SESSION_COOKIE_SECURE:-0}" \
+		DJANGO_CSRF_COOKIE_SECURE="$${DJANGO_CSRF_COOKIE_SECURE:-0}" && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.py
+
 test: install
 	$(PY) -m pytest
 

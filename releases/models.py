@@ -276,6 +276,9 @@ class Release(models.Model):
 
     def clean(self):
         super().clean()
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            # Publishing without a time means now (checked before the database constraint).
+            self.publish_at = timezone.now()
         if self.translation_id and self.translation_id == self.pk:
             raise ValidationError({"translation": _("A release cannot be its own translation.")})
         if self.translation and self.translation.language == self.language:

@@ -8,6 +8,10 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 
+# WhiteNoise warns at start-up when STATIC_ROOT is missing (collectstatic has not run).
+os.makedirs(os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "staticfiles"), exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

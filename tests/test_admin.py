@@ -1,0 +1,232 @@
+"""The editors' panel: roles enforced on the server, Thai dates, preview, history."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from releases.models import Release
+from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, make_user, tomorrow
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:releases_release_add")
+CHANGELIST = reverse("admin:releases_release_changelist")
+
+
+def change_url(release):
+    return reverse("admin:releases_release_change", args=[release.pk])
+
+
+def form_data(category, **overrides):
+    data = {
+        "title": "กระทรวงการต่างประเทศแถลงข่าว",
+        "slug": "",
+        "summary": "",
+        "body": "ย่อหน้าแรก\n\nย่อหน้าที่สอง",
+        "language": "th",
+        "translation": "",
+        "category": str(category.pk),
+        "officials": [],
+        "release_date": "29/09/2564",
+        "status": "draft",
+        "publish_at": "",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestGroups:
+    def test_roles_exist_with_permissions(self):
+        editor = Group.objects.get(name="Editor")
+        publisher = Group.objects.get(name="Publisher")
+        assert not editor.permissions.filter(codename="publish_release").exists()
+        assert not editor.permissions.filter(codename="delete_release").exists()
+        assert publisher.permissions.filter(codename="publish_release").exists()
+        assert publisher.permissions.filter(codename="delete_release").exists()
+
+
+class TestEditor:
+    def test_editor_creates_draft_with_buddhist_era_date(self, editor_client, editor):
+        category = CategoryFactory()
+        response = editor_client.post(ADD_URL, form_data(category))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        release = Release.objects.get()
+        assert release.status == "draft"
+        assert release.release_date == datetime.date(2021, 9, 29)  # not 2564 CE
+        assert release.created_by == editor and release.updated_by == editor
+
+    def test_editor_cannot_publish_through_add_form(self, editor_client):
+        category = CategoryFactory()
+        editor_client.post(ADD_URL, form_data(category, status="published", publish_at="29/09/2564 10:00"))
+        assert not Release.objects.published().exists()
+        assert not Release.objects.filter(status="published").exists()
+
+    def test_editor_cannot_publish_through_change_form(self, editor_client):
+        release = ReleaseFactory(draft=True)
+        data = form_data(release.category, title=release.title, status="published", publish_at="29/09/2564 10:00")
+        editor_client.post(change_url(release), data)
+        release.refresh_from_db()
+        assert release.status == "draft" and release.publish_at is None
+
+    def test_editor_cannot_schedule(self, editor_client):
+        release = ReleaseFactory(draft=True)
+        future = timezone.localtime(tomorrow()).strftime("%d/%m/") + str(timezone.localdate().year + 544) + " 10:00"
+        editor_client.post(change_url(release), form_data(release.category, title=release.title, publish_at=future))
+        release.refresh_from_db()
+        assert release.publish_at is None and release.status == "draft"
+
+    def test_editor_cannot_use_publish_action_by_hand_made_post(self, editor_client):
+        release = ReleaseFactory(draft=True)
+        editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [release.pk]})
+        release.refresh_from_db()
+        assert release.status == "draft"
+
+    def test_editor_cannot_unpublish(self, editor_client):
+        release = ReleaseFactory()
+        editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [release.pk]})
+        release.refresh_from_db()
+        assert release.is_published()
+
+    def test_editor_cannot_change_a_published_release(self, editor_client):
+        release = ReleaseFactory(title="ต้นฉบับ")
+        response = editor_client.post(change_url(release), form_data(release.category, title="แก้ไข", status="draft"))
+        assert response.status_code == 403
+        release.refresh_from_db()
+        assert release.title == "ต้นฉบับ" and release.is_published()
+
+    def test_editor_cannot_delete(self, editor_client):
+        release = ReleaseFactory(draft=True)
+        response = editor_client.post(reverse("admin:releases_release_delete", args=[release.pk]), {"post": "yes"})
+        assert response.status_code == 403
+        assert Release.objects.filter(pk=release.pk).exists()
+
+    def test_editor_cannot_publish_by_reverting_history(self, editor_client, publisher):
+        release = ReleaseFactory()  # published: a published version is in its history
+        release.status = Release.Status.DRAFT
+        release.publish_at = None
+        release.save()
+        published_version = release.history.filter(status="published").first()
+        url = reverse("admin:releases_release_simple_history", args=[release.pk, published_version.history_id])
+        data = form_data(release.category, title=release.title, status="published", publish_at="29/09/2564 10:00")
+        editor_client.post(url, data)
+        release.refresh_from_db()
+        assert release.status == "draft"
+
+    def test_status_fields_read_only_for_editor(self, editor_client):
+        release = ReleaseFactory(draft=True)
+        page = editor_client.get(change_url(release)).content.decode()
+        assert 'name="status"' not in page and 'name="publish_at"' not in page
+
+
+class TestPublisher:
+    def test_publisher_publishes_through_form(self, publisher_client):
+        release = ReleaseFactory(draft=True)
+        data = form_data(release.category, title=release.title, status="published", publish_at="")
+        response = publisher_client.post(change_url(release), data)
+        assert response.status_code == 302
+        release.refresh_from_db()
+        assert release.is_published()
+
+    def test_publisher_schedules(self, publisher_client):
+        release = ReleaseFactory(draft=True)
+        when = timezone.localtime(tomorrow())
+        data = form_data(
+            release.category, title=release.title, status="published",
+            publish_at=f"{when:%d/%m}/{when.year + 543} {when:%H:%M}",
+        )
+        publisher_client.post(change_url(release), data)
+        release.refresh_from_db()
+        assert release.is_scheduled()
+        assert not Release.objects.published().exists()
+
+    def test_publish_and_unpublish_actions(self, publisher_client):
+        drafts = [ReleaseFactory(draft=True), ReleaseFactory(draft=True)]
+        publisher_client.post(CHANGELIST, {"action": "publish", "_selected_action": [r.pk for r in drafts]})
+        assert Release.objects.published().count() == 2
+        publisher_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [r.pk for r in drafts]})
+        assert Release.objects.published().count() == 0
+
+    def test_publisher_deletes(self, publisher_client):
+        release = ReleaseFactory()
+        publisher_client.post(reverse("admin:releases_release_delete", args=[release.pk]), {"post": "yes"})
+        assert not Release.objects.filter(pk=release.pk).exists()
+
+
+class TestAdminPages:
+    def test_changelist_shows_buddhist_era_date_and_state(self, publisher_client):
+        ReleaseFactory(release_date=datetime.date(2021, 9, 29), expected_image_count=2)
+        ReleaseFactory(scheduled=True)
+        page = publisher_client.get(CHANGELIST).content.decode()
+        assert "29 ก.ย. 2564" in page
+        assert "scheduled" in page.lower() or "ตั้งเวลา" in page
+
+    @pytest.mark.parametrize("query", ["state=draft", "state=scheduled", "state=published", "year=2021", "photos=missing", "q=ข่าว"])
+    def test_changelist_filters(self, publisher_client, query):
+        ReleaseFactory()
+        assert publisher_client.get(f"{CHANGELIST}?{query}").status_code == 200
+
+    def test_admin_speaks_thai(self, publisher_client):
+        page = publisher_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="th").content.decode()
+        assert "ออกจากระบบ" in page  # "Log out", from Django's own Thai translation
+
+    def test_thai_date_input_rejects_nonsense(self, publisher_client):
+        category = CategoryFactory()
+        response = publisher_client.post(ADD_URL, form_data(category, release_date="31/02/2564"))
+        assert response.status_code == 200
+        assert not Release.objects.exists()
+
+    def test_christian_era_input_is_not_shifted(self, publisher_client):
+        category = CategoryFactory()
+        publisher_client.post(ADD_URL, form_data(category, release_date="29/09/2021"))
+        assert Release.objects.get().release_date == datetime.date(2021, 9, 29)
+
+    def test_preview_of_draft_for_staff_who_may_edit(self, editor_client):
+        release = ReleaseFactory(draft=True, title="ร่างข่าวลับ")
+        url = reverse("admin:releases_release_preview", args=[release.pk])
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert "ร่างข่าวลับ" in response.content.decode()
+        release.refresh_from_db()
+        assert release.view_count == 0
+
+    def test_preview_denied_to_staff_without_permission(self, client):
+        release = ReleaseFactory(draft=True)
+        client.force_login(make_user("someone"))  # staff, no role
+        response = client.get(reverse("admin:releases_release_preview", args=[release.pk]))
+        assert response.status_code in (302, 403)
+
+    def test_preview_not_public(self, client):
+        release = ReleaseFactory(draft=True)
+        response = client.get(reverse("admin:releases_release_preview", args=[release.pk]))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+    def test_history_records_who_changed(self, publisher_client, publisher):
+        release = ReleaseFactory(draft=True)
+        publisher_client.post(change_url(release), form_data(release.category, title="ชื่อใหม่"))
+        latest = release.history.first()
+        assert latest.title == "ชื่อใหม่" and latest.history_user == publisher
+
+    def test_official_autocomplete(self, publisher_client):
+        OfficialFactory(name_th="ดอนทดสอบ")
+        url = reverse("admin:autocomplete") + "?app_label=releases&model_name=release&field_name=officials&term=ดอน"
+        response = publisher_client.get(url)
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == ["นายดอนทดสอบ"]
+
+
+class TestSignInThrottle:
+    def test_repeated_failed_sign_ins_are_locked_out(self, client, settings):
+        make_user("victim")
+        login = reverse("admin:login")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(login, {"username": "victim", "password": "wrong"})
+        response = client.post(login, {"username": "victim", "password": "pw-victimvictim"})
+        assert response.status_code == 429 or "locked" in response.content.decode().lower()
+        assert "_auth_user_id" not in client.session
