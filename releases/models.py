@@ -38,6 +38,8 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Latin letters, digits and hyphens; used in feed URLs."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name_th"]
         verbose_name = _("category")
@@ -359,6 +361,8 @@ class ReleaseImage(models.Model):
     # Generated sizes: {"thumb": {"webp": path, "jpeg": path, "width": w, "height": h}, ...}
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["renditions"])
 
     class Meta:
         ordering = ["order", "pk"]
