@@ -248,7 +248,7 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name_th", "name_en", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_th", "name_en"]
