@@ -11,10 +11,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import thai
+from . import images, thai
 
 
 def official_portrait_path(instance, filename):
@@ -313,6 +313,10 @@ class Release(models.Model):
         except Release.DoesNotExist:
             return None
 
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # view_count moves only by counters.py's atomic UPDATEs: writing back the value
+            # this instance was loaded with would erase views counted since (an editor's save).
+            update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "view_count"]
     def is_published(self, now=None):
         """Mirrors ReleaseQuerySet.published() for one loaded row (admin, templates)."""
         now = now or timezone.now()
@@ -333,6 +337,10 @@ class Release(models.Model):
     def lead_image(self):
         images = list(self.images.all())
         return images[0] if images else None
+
+    def missing_alt_text(self):
+        """Photos without alt text; a release with any of these may not be published."""
+        return [image for image in self.images.all() if not image.alt_text.strip()]
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b\u3000]*\n")
@@ -371,3 +379,16 @@ class ReleaseImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        # A newly assigned file goes through the pipeline (validate, clean, renditions) first.
+        with images.storing(self):
+            super().save(*args, **kwargs)
+
+    @property
+    def display_caption(self):
+        return self.caption or gettext("Photo")
+
+    def rendition(self, size, fmt="jpeg"):
+        """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
+        return images.rendition(self, size, fmt)

@@ -1,0 +1,295 @@
+"""Release view counter: which requests count, the atomic UPDATE, and the buffered mode's cache."""
+
+import datetime
+import ipaddress
+import logging
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import BigIntegerField, Case, F, Value, When
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import Release
+
+logger = logging.getLogger(__name__)
+
+# User-Agent fragments of crawlers, link-preview fetchers, monitors and scripts, matched
+# case-insensitively anywhere in the header. The one list of "not a reader" agents.
+# Not here on purpose: LINE's in-app browser ("... Safari Line/14.2.0"), Facebook's and
+# Instagram's in-app browsers (FBAN/FB_IAB, "Instagram 300.0"): those are people reading.
+BOT_USER_AGENT_PATTERNS = (
+    # Any "...bot" token: Googlebot, bingbot, Twitterbot, Slackbot(-LinkExpanding),
+    # Discordbot, TelegramBot, LinkedInBot, Applebot, DuckDuckBot, YandexBot, GPTBot,
+    # Amazonbot, PetalBot, Pinterestbot, redditbot, AhrefsBot, UptimeRobot... but not
+    # the Cubot phone brand ("Android 10; CUBOT X30").
+    r"(?<!cu)bot\b",
+    r"crawl",  # Line-Crawler, crawler4j, ...
+    r"spider",  # Linespider (LINE's search), Baiduspider, Bytespider, ...
+    r"slurp",  # Yahoo
+    # Link previews. LINE fetches as "facebookexternalhit/1.1;line-poker/1.0"; iMessage as
+    # "facebookexternalhit/1.1 Facebot Twitterbot/1.0"; WhatsApp as "WhatsApp/2.23.20 A".
+    r"facebookexternalhit",
+    r"facebookcatalog",
+    r"meta-external",  # meta-externalagent, meta-externalfetcher
+    r"line-poker",
+    r"whatsapp",
+    r"preview",  # BingPreview, SkypeUriPreview (Teams, Skype), Quora Link Preview
+    r"kakaotalk-scrap",
+    r"\byeti\b",  # Naver
+    r"embedly",
+    r"iframely",
+    r"vkshare",
+    r"cardyb",  # Bluesky
+    r"mastodon/",  # Mastodon servers fetching link cards ("http.rb/5 (Mastodon/4.2; ...)")
+    # Google-InspectionTool, Google-Read-Aloud, GoogleOther, Mediapartners-Google,
+    # AdsBot-Google, FeedFetcher-Google, APIs-Google.
+    r"\bgoogle-|googleother|-google\b",
+    r"ia_archiver",
+    # Headless browsers, audits and monitors.
+    r"headlesschrome",
+    r"phantomjs",
+    r"lighthouse",
+    r"pagespeed",
+    r"\bptst\b",  # WebPageTest
+    r"pingdom",
+    r"statuscake",
+    r"validator",
+    # Scripts and HTTP libraries.
+    r"^curl/",
+    r"\bwget",
+    r"python-",  # python-requests, python-urllib, python-httpx
+    r"\baiohttp",
+    r"\bhttpx",
+    r"go-http-client",
+    r"okhttp",
+    r"^java/",
+    r"libwww-perl",
+    r"apache-httpclient",
+    r"node-fetch",
+    r"\baxios/",
+    r"\bscrapy",
+    r"httpie",
+)
+_BOT_USER_AGENT = re.compile("|".join(BOT_USER_AGENT_PATTERNS), re.IGNORECASE)
+
+_KEY_PREFIX = "views"
+
+
+def is_bot(user_agent):
+    """True for an empty User-Agent or one that names a crawler, previewer or script."""
+    user_agent = (user_agent or "").strip()
+    return not user_agent or _BOT_USER_AGENT.search(user_agent) is not None
+
+
+def is_prefetch(request):
+    """A speculative fetch the reader may never look at (Chrome, Firefox, Safari hints)."""
+    headers = request.headers
+    sec_purpose = headers.get("Sec-Purpose", "") + "," + headers.get("Purpose", "")
+    tokens = {token.strip().lower() for part in sec_purpose.split(",") for token in part.split(";")}
+    if "prefetch" in tokens or "prerender" in tokens:
+        return True
+    return headers.get("X-Moz", "").strip().lower() == "prefetch" or headers.get("X-Purpose", "").strip().lower() in {
+        "preview",
+        "prefetch",
+    }
+
+
+def should_count(request, release):
+    """Whether this request is a reader's view of a public release (before de-duplication)."""
+    if request.method != "GET":
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_staff", False):
+        return False
+    if not release.is_published():
+        return False
+    if is_prefetch(request):
+        return False
+    return not is_bot(request.headers.get("User-Agent"))
+
+
+def client_ip(request):
+    """The reader's address: REMOTE_ADDR, or with DJANGO_PROXY_COUNT trusted proxies in front,
+    the X-Forwarded-For entry that the outermost trusted proxy saw connect."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "PROXY_COUNT", 0) or 0
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+        if forwarded:
+            return forwarded[0]
+    return remote
+
+
+def _normalised_ip(ip):
+    # One IPv6 /64 is one household or phone whose privacy addresses rotate; an IPv4-mapped
+    # IPv6 address is the IPv4 reader.
+    try:
+        address = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return ip
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+def _today():
+    return timezone.localdate()  # Asia/Bangkok: the salt turns over at Thai midnight
+
+
+def daily_salt(day=None):
+    """A random salt for `day`, shared through the cache by every worker, gone after that day.
+
+    Once it expires no one, not even with SECRET_KEY and a copy of the cache, can link a
+    visitor's hash back to an address and browser.
+    """
+    day = day or _today()
+    key = f"{_KEY_PREFIX}:salt:{day.isoformat()}"
+    salt = cache.get(key)
+    if salt is None:
+        tomorrow = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        seconds_left = (timezone.make_aware(tomorrow) - timezone.now()).total_seconds()
+        fresh = secrets.token_hex(16)
+        # add(): the first worker's salt wins, the others read it back.
+        cache.add(key, fresh, timeout=max(60, int(seconds_left) + 60))
+        salt = cache.get(key) or fresh
+    return salt
+
+
+def visitor_key(request, release):
+    """Cache key naming (reader, release, day) without anything that identifies the reader."""
+    day = _today()
+    ip = _normalised_ip(client_ip(request))
+    user_agent = request.headers.get("User-Agent", "")
+    message = "\x1f".join([daily_salt(day), str(release.pk), ip, user_agent])
+    digest = salted_hmac("releases.counters.visitor", message, algorithm="sha256").hexdigest()[:32]
+    return f"{_KEY_PREFIX}:seen:{release.pk}:{digest}"
+
+
+def pending_key(pk):
+    return f"{_KEY_PREFIX}:pending:{pk}"
+
+
+def buffered():
+    return getattr(settings, "VIEW_COUNT_MODE", "direct") == "buffered"
+
+
+def record_view(request, release):
+    """Count one reader's view of `release`'s public detail page; True if it counted.
+
+    Call it for every request the detail page answers, INCLUDING when the response comes
+    from a page cache: counting is independent of rendering, so a cached page still counts.
+    It never raises for a cache outage (the view is then not counted and a warning logged).
+
+    Not counted: other methods than GET (HEAD too), staff (editors, the admin's preview),
+    releases that are not public, crawlers and link-preview fetchers, prefetch/prerender, and
+    the same reader again within VIEW_COUNT_WINDOW_SECONDS. The reader is recognised by a
+    keyed hash of address, User-Agent and a daily salt, kept in the shared cache with add()
+    so two workers cannot both count one view; no cookie is set and nothing personal stored.
+
+    Direct mode writes one `UPDATE ... SET view_count = view_count + 1` (never a save() of the
+    row); buffered mode adds one to the release's pending counter in the cache, written later
+    by `manage.py flush_view_counts`.
+    """
+    if not should_count(request, release):
+        return False
+    window = getattr(settings, "VIEW_COUNT_WINDOW_SECONDS", 30 * 60)
+    try:
+        if not cache.add(visitor_key(request, release), 1, timeout=window):
+            return False
+        if buffered():
+            _add_pending(release.pk)
+            return True
+    except Exception:
+        logger.warning("View of release %s not counted: cache unavailable", release.pk, exc_info=True)
+        return False
+    # published() again in the UPDATE: a release unpublished since it was loaded gains nothing.
+    counted = Release.objects.published().filter(pk=release.pk).update(view_count=F("view_count") + 1) == 1
+    if counted:
+        # The page being rendered shows the view it is counting; save() never writes view_count.
+        release.view_count += 1
+    return counted
+
+
+def _add_pending(pk, delta=1):
+    key = pending_key(pk)
+    try:
+        cache.incr(key, delta)
+    except ValueError:
+        # add() so that two workers meeting a missing key do not both reset it; no timeout,
+        # pending views must stay until flushed.
+        cache.add(key, 0, timeout=None)
+        cache.incr(key, delta)
+
+
+def displayed_views(release):
+    """The count to show: stored, plus in buffered mode the views still waiting in the cache."""
+    if not buffered():
+        return release.view_count
+    try:
+        return release.view_count + (cache.get(pending_key(release.pk)) or 0)
+    except Exception:
+        logger.warning("Pending views of release %s unavailable", release.pk, exc_info=True)
+        return release.view_count
+
+
+def annotate_displayed_views(releases):
+    """Set `views_shown` on each release (stored + pending) with at most one cache call."""
+    releases = list(releases)
+    pending = {}
+    if buffered() and releases:
+        try:
+            pending = cache.get_many([pending_key(release.pk) for release in releases])
+        except Exception:
+            logger.warning("Pending views unavailable", exc_info=True)
+    for release in releases:
+        release.views_shown = release.view_count + (pending.get(pending_key(release.pk)) or 0)
+    return releases
+
+
+def flush_pending(chunk_size=500, dry_run=False):
+    """Move buffered views from the cache to the database; returns (views, releases).
+
+    Invariant: stored + pending is the true count at every moment but one: between claiming a
+    release's pending views (decr by the amount read, so views arriving meanwhile stay
+    pending) and the commit that adds them. The claims are given back if the write fails.
+    """
+    ids = list(Release.objects.order_by().values_list("pk", flat=True))
+    found = {}
+    for start in range(0, len(ids), chunk_size):
+        keys = {pending_key(pk): pk for pk in ids[start : start + chunk_size]}
+        for key, value in cache.get_many(list(keys)).items():
+            if value:
+                found[keys[key]] = value
+    if dry_run or not found:
+        return sum(found.values()), len(found)
+    claimed = {}
+    for pk, value in found.items():
+        try:
+            cache.decr(pending_key(pk), value)
+        except ValueError:
+            pass  # evicted after we read it: the views we read are ours alone to write
+        claimed[pk] = value
+    try:
+        with transaction.atomic():
+            items = sorted(claimed.items())
+            for start in range(0, len(items), chunk_size):
+                chunk = dict(items[start : start + chunk_size])
+                delta = Case(
+                    *[When(pk=pk, then=Value(value)) for pk, value in chunk.items()],
+                    default=Value(0),
+                    output_field=BigIntegerField(),
+                )
+                Release.objects.filter(pk__in=list(chunk)).update(view_count=F("view_count") + delta)
+    except Exception:
+        for pk, value in claimed.items():
+            _add_pending(pk, value)
+        raise
+    return sum(claimed.values()), len(claimed)
