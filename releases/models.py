@@ -272,6 +272,10 @@ class Release(models.Model):
         if self.source_key == "":
             self.source_key = None
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # view_count moves only by counters.py's atomic UPDATEs: writing back the value
+            # this instance was loaded with would erase views counted since (an editor's save).
+            update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "view_count"]
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"slug", "summary", "publish_at", "updated_at"}
         super().save(*args, **kwargs)
@@ -313,10 +317,6 @@ class Release(models.Model):
         except Release.DoesNotExist:
             return None
 
-        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
-            # view_count moves only by counters.py's atomic UPDATEs: writing back the value
-            # this instance was loaded with would erase views counted since (an editor's save).
-            update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "view_count"]
     def is_published(self, now=None):
         """Mirrors ReleaseQuerySet.published() for one loaded row (admin, templates)."""
         now = now or timezone.now()
