@@ -38,7 +38,7 @@ run: samples
 serve: install
 	@mkdir -p var
 	@test -s var/secret_key || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
-	@echo "make serve: local production-like run on http://127.0.0.1:8000/ (plain HTTP, key in var/secret_key); see docs/deploy.md for a real deployment."
+	@echo "make serve: local production-like run on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (plain HTTP, key in var/secret_key); see docs/deploy.md for a real deployment."
 	@export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 		DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 		DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \

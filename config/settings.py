@@ -245,6 +245,8 @@ VIEW_COUNT_WINDOW_SECONDS = env_int("NEWSROOM_VIEW_WINDOW_SECONDS", 30 * 60)
 # "direct": one UPDATE per counted view; "buffered": accumulate in the cache and write
 # with `manage.py flush_view_counts`.
 VIEW_COUNT_MODE = os.environ.get("NEWSROOM_VIEW_COUNT_MODE", "direct")
+# Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production.
+NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
 
 LOGGING = {
     "version": 1,

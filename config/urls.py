@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("releases.urls")),
 ]
 
+if settings.NEWSROOM_BENCH_VIEWS:
+    urlpatterns += [path("bench/", include("releases.bench_views"))]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
