@@ -8,3 +8,6 @@ class ReleasesConfig(AppConfig):
     name = "releases"
     verbose_name = _("Press releases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import search  # noqa: F401 (connects the search index's signal handlers)

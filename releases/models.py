@@ -228,13 +228,18 @@ class Release(models.Model):
     # Import bookkeeping: what the last import wrote, to tell an editor's later change from ours.
     import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # Search copies: the text segmented into normalised words (releases/search.py keeps them current).
+    search_title = models.TextField(blank=True, default="", editable=False)
+    search_summary = models.TextField(blank=True, default="", editable=False)
+    search_body = models.TextField(blank=True, default="", editable=False)
+    search_syllables = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("created by"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("updated by"))
 
     objects = ReleaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot", "source_checksum"])
+    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot", "source_checksum", "search_title", "search_summary", "search_body", "search_syllables"])
 
     class Meta:
         ordering = ["-release_date", "-publish_at", "-pk"]

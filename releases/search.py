@@ -1,40 +1,654 @@
-"""Search over releases: narrows a queryset by a reader's or editor's query, most relevant first."""
+"""Thai-aware search over releases: segmented search documents, query parsing, matching and ranking.
 
+Thai has no spaces between words, so neither database can split it. Each release keeps a
+pre-segmented copy of its text (the `search_*` fields, words joined by single spaces); the
+database indexes those copies (PostgreSQL: a weighted tsvector column with a GIN index;
+SQLite: an FTS5 table), both kept in step by database triggers (see docs/search.md).
+Queries are segmented the same way, so both sides agree on what a word is.
+"""
+
+import functools
+import hashlib
+import html
+import logging
 import re
+import threading
+import time
+import unicodedata
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.core.cache import cache
+from django.db import connection, models
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+from pythainlp.corpus import thai_words
+from pythainlp.tokenize import subword_tokenize, word_tokenize
+from pythainlp.util import Trie
+from pythainlp.util import normalize as thai_normalize
 
-# Longer queries are cut to this many characters rather than refused.
+from . import thai
+from .models import Official, Release
+
+logger = logging.getLogger(__name__)
+
+# Longer queries are cut to this many characters (and terms), never refused.
 MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 10
+# PostgreSQL clamps tsvector positions at 16,383; capping both parts keeps phrase matching
+# identical on both databases for very long releases (their tail is not indexed).
+MAX_DOCUMENT_WORDS = 8000
+MAX_DOCUMENT_SYLLABLES = 8000
+# PostgreSQL's parser drops longer words; both databases drop them alike.
+MAX_TOKEN_LENGTH = 100
 
-_WORDS = re.compile(r"\w+", re.UNICODE)
+FTS_TABLE = "releases_release_search"
+VECTOR_COLUMN = "search_vector"
+SEARCH_FIELDS = ("search_title", "search_summary", "search_body", "search_syllables")
+WORD_COLUMNS = "{search_title search_summary search_body}"
+# Relevance tiers: every term a whole word in the title, a whole word anywhere, or only
+# inside a compound (syllable field).
+TIER_TITLE, TIER_WORDS, TIER_SYLLABLES = 3, 2, 1
+
+# Words the default dictionary lacks, so newmm would break them up (checked against thai_words()).
+DOMAIN_TERMS = frozenset(
+    {
+        "ไฟเซอร์", "ซิโนแวค", "ซิโนฟาร์ม", "แอสตร้าเซนเนก้า", "โมเดอร์นา", "จอห์นสันแอนด์จอห์นสัน",
+        "บิมสเทค", "ไอยูยู", "บริกส์", "จีทูจี", "ยูเนสโก", "ยูนิเซฟ", "เอฟทีเอ", "ซีพีทีพีพี",
+        "อาร์เซ็ป", "แม่โขง-ล้านช้าง", "โอไอซี", "ไอเอ็มเอฟ", "ดับเบิลยูทีโอ", "ดับเบิลยูเอชโอ",
+        "ศบค", "สอท", "สกญ", "กต", "วีซ่า", "พาสปอร์ต", "อีวีซ่า",
+    }
+)
+# Honorifics written straight before a given name; stripped so `นายดอน` does not enter the
+# dictionary as one word (a reader searching `ดอน` must still find it).
+HONORIFICS = ("นางสาว", "นาย", "นาง", "ดร.", "ดร", "พล.อ.", "ม.ร.ว.", "ม.ล.", "ท่าน")
+
+_SPACE = re.compile(r"\s+")
+_QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]*)[\"“”«»„]?")
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+
+def normalize(text):
+    """One spelling for indexing and querying: NFC (never NFKC: it splits ำ), pythainlp's
+    Thai clean-up, Thai digits as Arabic, Latin case-folded."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    text = thai_normalize(text)
+    text = thai.to_arabic_digits(text).casefold()
+    return unicodedata.normalize("NFC", text)
+
+
+def _is_token_char(ch):
+    # Letters, digits and Thai vowel/tone marks; exactly what FTS5's tokenizer (categories
+    # 'L* N* Mn Mc') and PostgreSQL's parser keep, so both see the same words.
+    return unicodedata.category(ch)[0] in "LNM" and unicodedata.category(ch) != "Me"
+
+
+def _split_token(token):
+    """Pieces of one segmenter token made only of token characters ('covid-19' -> covid, 19)."""
+    pieces, current = [], []
+    for ch in token:
+        if _is_token_char(ch):
+            current.append(ch)
+        elif current:
+            pieces.append("".join(current))
+            current = []
+    if current:
+        pieces.append("".join(current))
+    return [p for p in pieces if len(p) <= MAX_TOKEN_LENGTH]
+
+
+def _has_thai(text):
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+# --- the dictionary: pythainlp's words + domain terms + officials' names -----------------
+
+
+class Dictionary:
+    """A newmm trie built once per process and patched in place when officials change.
+
+    `word_tokenize(custom_dict=...)` replaces the default dictionary, so the trie starts from
+    `thai_words()`; official names are added and removed incrementally (a rebuild costs ~0.5 s).
+    Other processes notice a change through a fingerprint in the cache, and re-check the
+    database at least every RECHECK_SECONDS in case the cache lost it.
+    """
+
+    CACHE_KEY = "releases:search:names-fingerprint"
+    RECHECK_SECONDS = 600
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._trie = None
+        self._base = None
+        self._names = frozenset()
+        self._fingerprint = None
+        self._checked_at = 0.0
+
+    @staticmethod
+    def names_from_db():
+        words = set()
+        for honorific, *names in Official.objects.values_list("honorific", "name_th", "name_en", "aliases"):
+            for name in names:
+                for line in (name or "").splitlines():
+                    words.update(name_words(line, honorific))
+        return frozenset(words)
+
+    @staticmethod
+    def fingerprint_of(names):
+        return hashlib.sha1("\n".join(sorted(names)).encode()).hexdigest()
+
+    def trie(self, verify=False):
+        """The current trie. verify=True (indexing paths) always compares with the database;
+        the query path only consults the cache fingerprint, so it costs no database query."""
+        if self._trie is None or verify:
+            self._sync(self.names_from_db())
+        else:
+            shared = cache.get(self.CACHE_KEY)
+            stale = shared is not None and shared != self._fingerprint
+            if stale or time.monotonic() - self._checked_at > self.RECHECK_SECONDS:
+                self._sync(self.names_from_db())
+            elif shared is None:
+                cache.set(self.CACHE_KEY, self._fingerprint, None)
+        return self._trie
+
+    def _sync(self, names):
+        with self._lock:
+            if self._trie is None:
+                self._base = frozenset(thai_words()) | DOMAIN_TERMS
+                self._trie = Trie(self._base | names)
+            else:
+                for word in self._names - names - self._base:
+                    self._trie.remove(word)
+                for word in names - self._names:
+                    self._trie.add(word)
+            self._names = names
+            self._fingerprint = self.fingerprint_of(names)
+            self._checked_at = time.monotonic()
+        cache.set(self.CACHE_KEY, self._fingerprint, None)
+
+    def refresh(self):
+        """Called when officials change: re-read names, tell other processes."""
+        self._sync(self.names_from_db())
+
+
+dictionary = Dictionary()
+
+
+def name_words(name, honorific=""):
+    """The Thai parts of one name line to keep whole when segmenting ('นายดอน ปรมัตถ์วินัย'
+    -> 'ดอน', 'ปรมัตถ์วินัย'); Latin parts need no dictionary (spaces separate them)."""
+    words = set()
+    prefixes = tuple(p for p in (honorific.strip(), *HONORIFICS) if p)
+    for part in normalize(name).split():
+        for prefix in prefixes:
+            if part.startswith(prefix) and len(part) > len(prefix):
+                part = part[len(prefix):]
+                break
+        if _has_thai(part) and len(part) > 1:
+            words.add(part)
+    return words
+
+
+# --- segmentation -----------------------------------------------------------------------
+
+
+def tokenize(text, trie=None):
+    """Normalised words of `text`, punctuation and spaces dropped: the unit of matching."""
+    trie = trie or dictionary.trie()
+    tokens = []
+    for chunk in normalize(text).split():
+        if not _has_thai(chunk):
+            tokens.extend(_split_token(chunk))
+            continue
+        for token in word_tokenize(chunk, custom_dict=trie, engine="newmm", keep_whitespace=False):
+            tokens.extend(_split_token(token))
+    return tokens
+
+
+@functools.lru_cache(maxsize=200_000)
+def _syllables_of(word):
+    if not _has_thai(word) or len(word) < 3:
+        return (word,)
+    pieces = []
+    for syllable in subword_tokenize(word, engine="dict", keep_whitespace=False):
+        pieces.extend(_split_token(syllable))
+    return tuple(pieces) or (word,)
+
+
+def syllables(words):
+    """Thai syllables of already segmented words; Latin words and numbers stay whole."""
+    result = []
+    for word in words:
+        result.extend(_syllables_of(word))
+    return result
+
+
+def build_document(title, summary, body, official_names=(), trie=None):
+    """The search fields of one release, as a dict ready for `Release(**doc)` or `.update()`."""
+    trie = trie or dictionary.trie()
+    title_words = tokenize(title, trie)[:MAX_DOCUMENT_WORDS]
+    summary_words = tokenize(" \n".join([summary or "", *official_names]), trie)
+    summary_words = summary_words[: max(MAX_DOCUMENT_WORDS - len(title_words), 0)]
+    body_words = []
+    budget = MAX_DOCUMENT_WORDS - len(title_words) - len(summary_words)
+    # Per paragraph: newmm slows down badly on one multi-kilobyte string.
+    for paragraph in (body or "").splitlines():
+        if len(body_words) >= budget:
+            break
+        body_words.extend(tokenize(paragraph, trie))
+    body_words = body_words[: max(budget, 0)]
+    return {
+        "search_title": " ".join(title_words),
+        "search_summary": " ".join(summary_words),
+        "search_body": " ".join(body_words),
+        "search_syllables": " ".join(syllables(title_words + summary_words + body_words)[:MAX_DOCUMENT_SYLLABLES]),
+    }
+
+
+def official_names(release):
+    if release.pk is None:
+        return []
+    names = []
+    for official in release.officials.all():
+        names.extend(official.alias_list())
+    return names
+
+
+def document_for(release, trie=None):
+    return build_document(release.title, release.summary, release.body, official_names(release), trie)
+
+
+# --- queries ----------------------------------------------------------------------------
+
+
+class Term:
+    """One thing the reader asked for: a word or phrase, as words and as syllables."""
+
+    def __init__(self, words):
+        self.words = tuple(words)
+        self.syllables = tuple(syllables(self.words))
+
+    def __eq__(self, other):
+        return self.words == other.words
+
+    def __hash__(self):
+        return hash(self.words)
+
+    def __repr__(self):
+        return f"Term({' '.join(self.words)!r})"
 
 
 def clean_query(query):
-    """The query cut to MAX_QUERY_LENGTH; '' when it holds no letter or digit."""
-    query = " ".join(str(query or "").split())[:MAX_QUERY_LENGTH]
-    return query if _WORDS.search(query) else ""
+    """The query cut to MAX_QUERY_LENGTH characters, spaces collapsed."""
+    return _SPACE.sub(" ", str(query or "")).strip()[:MAX_QUERY_LENGTH]
+
+
+def parse_query(query, trie=None):
+    """Terms of a query: each quoted part is one phrase; otherwise each space-separated
+    chunk is one term, its words adjacent (Thai writes a phrase without spaces, and
+    `โควิด-19` is two words). Every term must match. [] for empty or punctuation-only."""
+    query = clean_query(query)
+    if not query:
+        return []
+    trie = trie or dictionary.trie()
+    chunks = []
+    for index, part in enumerate(_QUOTED.split(query)):
+        # re.split with one group alternates: outside quotes, inside quotes, outside...
+        chunks.extend([part] if index % 2 else part.split())
+    terms = []
+    for chunk in chunks:
+        words = tokenize(chunk, trie)
+        if words:
+            term = Term(words)
+            if term not in terms:
+                terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+# --- SQLite: FTS5 MATCH expressions -------------------------------------------------------
+
+
+def _fts_phrase(tokens):
+    return '"' + " ".join(tokens) + '"'
+
+
+def fts_match(terms, tier=TIER_SYLLABLES):
+    """FTS5 query: every term, as words in the text columns or (lowest tier) as syllables."""
+    parts = []
+    for term in terms:
+        if tier == TIER_TITLE:
+            parts.append(f"{{search_title}} : {_fts_phrase(term.words)}")
+        elif tier == TIER_WORDS:
+            parts.append(f"{WORD_COLUMNS} : {_fts_phrase(term.words)}")
+        else:
+            parts.append(
+                f"({WORD_COLUMNS} : {_fts_phrase(term.words)} OR {{search_syllables}} : {_fts_phrase(term.syllables)})"
+            )
+    return " AND ".join(parts)
+
+
+# --- PostgreSQL: tsquery text -------------------------------------------------------------
+
+
+def _ts_phrase(tokens, weights):
+    return "(" + " <-> ".join(f"'{token}':{weights}" for token in tokens) + ")"
+
+
+def tsquery(terms, tier=TIER_SYLLABLES):
+    """to_tsquery('simple', ...) text with the same meaning as fts_match(terms, tier)."""
+    parts = []
+    for term in terms:
+        if tier == TIER_TITLE:
+            parts.append(_ts_phrase(term.words, "A"))
+        elif tier == TIER_WORDS:
+            parts.append(_ts_phrase(term.words, "ABC"))
+        else:
+            parts.append(f"({_ts_phrase(term.words, 'ABC')} | {_ts_phrase(term.syllables, 'D')})")
+    return " & ".join(parts)
+
+
+# --- the public entry point ---------------------------------------------------------------
+
+
+def _fts_ids(match):
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+
+
+def _ts_matches(text):
+    table = Release._meta.db_table
+    return RawSQL(f'"{table}"."{VECTOR_COLUMN}" @@ to_tsquery(\'simple\', %s)', (text,), output_field=models.BooleanField())
 
 
 def search_releases(queryset, query):
-    """`queryset` narrowed to releases matching `query`, most relevant first.
-
-    Unchanged for an empty or punctuation-only query. First version: a plain scan.
-    """
-    query = clean_query(query)
-    if not query:
+    """`queryset` narrowed to releases matching `query`, most relevant first: all terms in the
+    title, then all as whole words anywhere, then found only inside compounds; by rank within
+    a tier, newest first among equals. Unchanged for an empty or punctuation-only query."""
+    try:
+        terms = parse_query(query)
+    except Exception:  # a segmenter failure must not take the page down
+        logger.exception("could not parse search query %r", query)
+        return queryset.none()
+    if not terms:
         return queryset
-    terms = query.split()
-    for term in terms:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
-    title_hit = Q()
-    for term in terms:
-        title_hit &= Q(title__icontains=term)
-    return queryset.annotate(
-        search_rank=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-search_rank", "-release_date", "-publish_at", "-pk")
+    table = Release._meta.db_table
+    if connection.vendor == "postgresql":
+        queryset = queryset.filter(_ts_matches(tsquery(terms)))
+        tier = Case(
+            When(_ts_matches(tsquery(terms, TIER_TITLE)), then=Value(TIER_TITLE)),
+            When(_ts_matches(tsquery(terms, TIER_WORDS)), then=Value(TIER_WORDS)),
+            default=Value(TIER_SYLLABLES),
+            output_field=IntegerField(),
+        )
+        rank = RawSQL(
+            f"ts_rank(\"{table}\".\"{VECTOR_COLUMN}\", to_tsquery('simple', %s))", (tsquery(terms),), output_field=FloatField()
+        )
+    else:
+        queryset = queryset.filter(pk__in=_fts_ids(fts_match(terms)))
+        tier = Case(
+            When(pk__in=_fts_ids(fts_match(terms, TIER_TITLE)), then=Value(TIER_TITLE)),
+            When(pk__in=_fts_ids(fts_match(terms, TIER_WORDS)), then=Value(TIER_WORDS)),
+            default=Value(TIER_SYLLABLES),
+            output_field=IntegerField(),
+        )
+        # bm25() is "smaller is better"; column weights favour title, then summary/officials.
+        rank = RawSQL(
+            f"(SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 2.0, 1.0) FROM {FTS_TABLE} "
+            f'WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = "{table}"."id")',
+            (fts_match(terms),),
+            output_field=FloatField(),
+        )
+    return queryset.annotate(search_tier=tier, search_rank=rank).order_by(
+        F("search_tier").desc(), F("search_rank").desc(nulls_last=True), "-release_date", "-publish_at", "-pk"
+    )
 
 
-def highlight(release, query):
-    """A short plain-text snippet of `release` around the query (placeholder: the summary)."""
-    return release.summary
+# --- highlighted snippets (both databases, built in Python for the rows on a page) ----------
+
+
+SNIPPET_WORDS = 40
+
+
+def highlight(release, query, words=SNIPPET_WORDS):
+    """Safe HTML: a short passage of the release around the first match, matched words in
+    <mark>. Works on the original text, so Thai digits and punctuation survive."""
+    terms = parse_query(query) if not isinstance(query, list) else query
+    plain = release.summary or release.body[:300]
+    if not terms:
+        return html.escape(plain)
+    wanted = {w for term in terms for w in term.words}
+    inside = {"".join(term.words) for term in terms if len(term.syllables) > 1}
+    for paragraph in [release.summary, *release.paragraphs]:
+        folded = normalize(paragraph)
+        if not any(w in folded for w in wanted | inside):
+            continue
+        tokens = word_tokenize(paragraph, custom_dict=dictionary.trie(), engine="newmm", keep_whitespace=True)
+        hits = [i for i, token in enumerate(tokens) if _token_hit(normalize(token), wanted, inside)]
+        if not hits:
+            continue
+        start = max(hits[0] - words // 3, 0)
+        window = tokens[start : start + words]
+        parts = ["…"] if start else []
+        for index, token in enumerate(window, start=start):
+            text = html.escape(token)
+            parts.append(f"<mark>{text}</mark>" if index in hits else text)
+        if start + words < len(tokens):
+            parts.append("…")
+        return mark_safe("".join(parts))
+    return html.escape(plain)
+
+
+def _token_hit(token, wanted, inside):
+    return token in wanted or any(len(part) > 1 and part in token for part in inside)
+
+
+def with_highlights(releases, query):
+    """Set `search_headline` on each release of a page (a list), for the list template."""
+    terms = parse_query(query)
+    for release in releases:
+        release.search_headline = highlight(release, terms)
+    return releases
+
+
+# --- keeping the search fields current --------------------------------------------------
+
+TEXT_FIELDS = {"title", "summary", "body"}
+
+
+@receiver(pre_save, sender=Release, dispatch_uid="search_pre_save")
+def _index_on_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or update_fields is not None:
+        return
+    trie = dictionary.trie(verify=True)
+    for field, value in document_for(instance, trie).items():
+        setattr(instance, field, value)
+
+
+@receiver(post_save, sender=Release, dispatch_uid="search_post_save")
+def _index_on_partial_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    # save(update_fields=[...]) would not write fields set in pre_save.
+    if raw or update_fields is None or not (set(update_fields) & TEXT_FIELDS):
+        return
+    reindex([instance.pk])
+
+
+@receiver(m2m_changed, sender=Release.officials.through, dispatch_uid="search_officials_changed")
+def _index_on_officials_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # official.releases.add(...): pk_set holds releases (None on clear)
+        reindex(pk_set if pk_set is not None else None, official=instance if pk_set is None else None)
+    else:
+        reindex([instance.pk])
+
+
+@receiver(post_save, sender=Official, dispatch_uid="search_official_saved")
+def _index_on_official_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    dictionary.refresh()
+    reindex(official=instance)
+
+
+@receiver(pre_delete, sender=Official, dispatch_uid="search_official_deleting")
+def _remember_official_releases(sender, instance, **kwargs):
+    instance._search_release_ids = list(instance.releases.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Official, dispatch_uid="search_official_deleted")
+def _index_on_official_deleted(sender, instance, **kwargs):
+    dictionary.refresh()
+    reindex(getattr(instance, "_search_release_ids", []))
+
+
+def reindex(ids=None, official=None, batch_size=200):
+    """Recompute the search fields of releases by id, or of one official's releases."""
+    queryset = Release.objects.all()
+    if official is not None:
+        queryset = queryset.filter(officials=official)
+    elif ids is not None:
+        ids = list(ids)
+        if not ids:
+            return 0
+        queryset = queryset.filter(pk__in=ids)
+    return reindex_queryset(queryset, batch_size=batch_size)
+
+
+def reindex_queryset(queryset, batch_size=200, progress=None):
+    """Recompute and store the search fields for `queryset`, in batches; returns the count."""
+    trie = dictionary.trie(verify=True)
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(pks), batch_size):
+        batch = list(
+            Release.objects.filter(pk__in=pks[start : start + batch_size])
+            .only("pk", "title", "summary", "body")
+            .prefetch_related("officials")
+        )
+        for release in batch:
+            for field, value in document_for(release, trie).items():
+                setattr(release, field, value)
+        Release.objects.bulk_update(batch, list(SEARCH_FIELDS))
+        done += len(batch)
+        if progress:
+            progress(len(batch))
+    return done
+
+
+# --- the database side: index and triggers (installed by migration 00xx_search, re-checked after
+# every migrate because SQLite's table rebuilds in later migrations drop triggers) ---------------
+
+_PG_INSTALL = [
+    f"ALTER TABLE releases_release ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector",
+    """
+    CREATE OR REPLACE FUNCTION releases_release_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.search_vector :=
+        setweight(to_tsvector('simple', coalesce(NEW.search_title, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(NEW.search_summary, '')), 'B') ||
+        setweight(to_tsvector('simple', coalesce(NEW.search_body, '')), 'C') ||
+        setweight(to_tsvector('simple', coalesce(NEW.search_syllables, '')), 'D');
+      RETURN NEW;
+    END $$
+    """,
+    "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",
+    # Only when the search text changes: a view-count UPDATE must not recompute the vector.
+    """
+    CREATE TRIGGER releases_release_search_vector
+    BEFORE INSERT OR UPDATE OF search_title, search_summary, search_body, search_syllables
+    ON releases_release FOR EACH ROW EXECUTE FUNCTION releases_release_search_vector()
+    """,
+    f"CREATE INDEX IF NOT EXISTS releases_release_search_idx ON releases_release USING GIN ({VECTOR_COLUMN})",
+]
+_PG_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",
+    "DROP FUNCTION IF EXISTS releases_release_search_vector()",
+    "DROP INDEX IF EXISTS releases_release_search_idx",
+    f"ALTER TABLE releases_release DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
+]
+
+_COLS = ", ".join(SEARCH_FIELDS)
+_NEW = ", ".join(f"new.{c}" for c in SEARCH_FIELDS)
+_OLD = ", ".join(f"old.{c}" for c in SEARCH_FIELDS)
+_SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON releases_release BEGIN
+      INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW}); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON releases_release BEGIN
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD}); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {_COLS} ON releases_release BEGIN
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});
+      INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW}); END""",
+]
+_SQLITE_INSTALL = [
+    # External content: FTS5 reads the text from releases_release itself (no second copy).
+    # The tokenizer keeps Thai vowel and tone marks (Mn, Mc) inside words; remove_diacritics 0
+    # because PostgreSQL's 'simple' configuration keeps them too.
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_COLS},
+      content='releases_release', content_rowid='id',
+      tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'")""",
+    *_SQLITE_TRIGGERS,
+]
+_SQLITE_UNINSTALL = [
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+
+
+def install_index(conn):
+    """Create (idempotently) the full-text index and the triggers that keep it current."""
+    statements = _PG_INSTALL if conn.vendor == "postgresql" else _SQLITE_INSTALL if conn.vendor == "sqlite" else []
+    with conn.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall_index(conn):
+    statements = _PG_UNINSTALL if conn.vendor == "postgresql" else _SQLITE_UNINSTALL if conn.vendor == "sqlite" else []
+    with conn.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def ensure_index(conn):
+    """After migrate: reinstall triggers a later SQLite table rebuild dropped, and resync."""
+    if conn.vendor != "sqlite":
+        if conn.vendor == "postgresql" and _has_search_columns(conn):
+            install_index(conn)
+        return
+    if not _has_search_columns(conn):
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", (f"{FTS_TABLE}_%",))
+        missing = cursor.fetchone()[0] < len(_SQLITE_TRIGGERS)
+    install_index(conn)
+    if missing:
+        with conn.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def rebuild_fts(conn=connection):
+    """SQLite only: rebuild the FTS5 index from the search fields (after bulk writes)."""
+    if conn.vendor == "sqlite":
+        with conn.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _has_search_columns(conn):
+    with conn.cursor() as cursor:
+        tables = conn.introspection.table_names(cursor)
+        if "releases_release" not in tables:
+            return False
+        columns = {c.name for c in conn.introspection.get_table_description(cursor, "releases_release")}
+    return set(SEARCH_FIELDS) <= columns
+
+
+@receiver(post_migrate, dispatch_uid="search_post_migrate")
+def _ensure_index_after_migrate(sender, app_config=None, using="default", **kwargs):
+    from django.db import connections
+
+    if app_config is not None and app_config.label == "releases":
+        ensure_index(connections[using])
