@@ -1,13 +1,24 @@
-"""Root URLs: admin, language switch, the public site."""
+"""Root URLs: admin, language switch, robots and sitemaps, the public site."""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+from releases.sitemaps import SITEMAPS
+from releases.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # CSRF-exempt: the worst a forged request can do is switch a reader's language, and
+    # without a token in every page the public pages stay identical for all, so cacheable.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("releases.urls")),
 ]
 

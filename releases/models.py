@@ -193,6 +193,47 @@ class ReleaseQuerySet(models.QuerySet):
         """When the next scheduled release becomes public (for cache keys), or None."""
         return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
 
+    def with_neighbours(self):
+        """Annotate older_pk/newer_pk: the public releases just before and after, in list order.
+
+        Subqueries, so the detail page gets both without extra round trips.
+        """
+        ref = {"release_date": models.OuterRef("release_date"), "publish_at": models.OuterRef("publish_at")}
+        public = Release.objects.published()
+        older = public.filter(
+            Q(release_date__lt=ref["release_date"])
+            | Q(release_date=ref["release_date"], publish_at__lt=ref["publish_at"])
+            | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__lt=models.OuterRef("pk"))
+        ).order_by("-release_date", "-publish_at", "-pk")
+        newer = public.filter(
+            Q(release_date__gt=ref["release_date"])
+            | Q(release_date=ref["release_date"], publish_at__gt=ref["publish_at"])
+            | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__gt=models.OuterRef("pk"))
+        ).order_by("release_date", "publish_at", "pk")
+        return self.annotate(
+            older_pk=models.Subquery(older.values("pk")[:1]), newer_pk=models.Subquery(newer.values("pk")[:1])
+        )
+
+    def related_to(self, release, limit=4, window_days=365):
+        """Public releases sharing an official with `release` first, then its category's, newest first.
+
+        Only within `window_days` of its date: bounds the work on a large archive, and
+        what is near in time is what is related.
+        """
+        official_ids = [official.pk for official in release.officials.all()]
+        shares = models.Exists(
+            Release.officials.through.objects.filter(release_id=models.OuterRef("pk"), official_id__in=official_ids)
+        )
+        window = datetime.timedelta(days=window_days)
+        return (
+            self.published()
+            .exclude(pk=release.pk)
+            .filter(release_date__range=(release.release_date - window, release.release_date + window))
+            .annotate(shares_official=shares)
+            .filter(Q(shares_official=True) | Q(category_id=release.category_id))
+            .order_by("-shares_official", "-release_date", "-publish_at", "-pk")[:limit]
+        )
+
 
 class Release(models.Model):
     class Status(models.TextChoices):

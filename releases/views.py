@@ -1,9 +1,20 @@
 """Public pages. Everything public starts from Release.objects.published()."""
 
-from django.http import Http404
-from django.shortcuts import redirect
+from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
+from . import counters
+from .filters import ReleaseFilter
+from .images import picture
 from .models import Official, Release
 
 
@@ -12,13 +23,41 @@ class PublishedReleaseMixin:
         return Release.objects.published().select_related("category")
 
 
-class ReleaseListView(PublishedReleaseMixin, ListView):
-    template_name = "releases/release_list.html"
-    context_object_name = "releases"
+class PageRangeMixin:
+    """Adds `page_range`: page numbers with '…' gaps, for the pagination links."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return context
+
+
+class ReleaseListMixin(PageRangeMixin):
+    """A page of releases with their photos and displayed view counts."""
+
     paginate_by = 20
+    context_object_name = "releases"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        releases = list(context["object_list"])
+        counters.annotate_displayed_views(releases)
+        context["releases"] = context["object_list"] = releases
+        return context
+
+
+class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
+    filterset_class = ReleaseFilter
+    template_name = "releases/release_list.html"
 
     def get_queryset(self):
         return super().get_queryset().newest_first().prefetch_related("images")
+
+
+def _officials_with_positions():
+    return Prefetch("officials", queryset=Official.objects.prefetch_related("positions"))
 
 
 class ReleaseDetailView(PublishedReleaseMixin, DetailView):
@@ -27,28 +66,133 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     # Set by the admin's preview: render this release as the public would see it.
     preview_release = None
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("translation", "translated_from").with_neighbours()
+
     def get_object(self, queryset=None):
         if self.preview_release is not None:
-            return self.preview_release
-        try:
-            return self.get_queryset().get(pk=self.kwargs["pk"])
-        except Release.DoesNotExist:
-            raise Http404("No release found") from None
+            release = self.preview_release
+            # The preview's release comes from the admin, without the annotations.
+            release.older_pk, release.newer_pk = (
+                Release.objects.filter(pk=release.pk).with_neighbours().values_list("older_pk", "newer_pk").get()
+            )
+        else:
+            try:
+                release = self.get_queryset().get(pk=self.kwargs["pk"])
+            except Release.DoesNotExist:
+                raise Http404("No release found") from None
+        prefetch_related_objects([release], "images", _officials_with_positions())
+        return release
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if self.preview_release is None and kwargs.get("slug") != self.object.slug:
-            return redirect(self.object.get_absolute_url(), permanent=True)
-        context = self.get_context_data(object=self.object, preview=self.preview_release is not None)
+        preview = self.preview_release is not None
+        if not preview:
+            if kwargs.get("slug") != (self.object.slug or "release"):
+                return redirect(self.object.get_absolute_url(), permanent=True)
+            counters.record_view(request, self.object)
+        context = self.get_context_data(object=self.object, preview=preview)
         return self.render_to_response(context)
-
-
-class OfficialDetailView(DetailView):
-    model = Official
-    template_name = "releases/official_detail.html"
-    context_object_name = "official"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = Release.objects.published().filter(officials=self.object).newest_first()[:20]
+        release = self.object
+        images = list(release.images.all())
+        neighbours = {
+            r.pk: r for r in Release.objects.published().filter(pk__in=[release.older_pk, release.newer_pk])
+        } if (release.older_pk or release.newer_pk) else {}
+        counterpart = release.counterpart
+        translation = counterpart if counterpart is not None and counterpart.is_published() else None
+        canonical = self.request.build_absolute_uri(release.get_absolute_url())
+        lead_image = images[0] if images else None
+        context.update(
+            images=images,
+            lead_image=lead_image,
+            og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
+            mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],
+            related=list(Release.objects.related_to(release)),
+            older=neighbours.get(release.older_pk),
+            newer=neighbours.get(release.newer_pk),
+            translation=translation,
+            translation_url=self.request.build_absolute_uri(translation.get_absolute_url()) if translation else None,
+            views=counters.displayed_views(release),
+            canonical_url=canonical,
+            share_links=share_links(canonical, release.title),
+            json_ld=news_article(self.request, release, images, canonical),
+        )
         return context
+
+
+def share_links(url, title):
+    """Plain links to each network's own share page: no third-party script on ours."""
+    return [
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        ("LINE", "https://social-plugins.line.me/lineit/share?" + urlencode({"url": url})),
+        (_("E-mail"), "mailto:?" + urlencode({"subject": title, "body": url}).replace("+", "%20")),
+    ]
+
+
+def news_article(request, release, images, canonical):
+    """schema.org NewsArticle for search engines (rendered as a JSON-LD data block)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title[:110],
+        "description": release.summary,
+        "inLanguage": release.language,
+        "datePublished": (release.publish_at or timezone.now()).isoformat(),
+        "dateModified": release.updated_at.isoformat() if release.updated_at else None,
+        "mainEntityOfPage": canonical,
+        "articleSection": release.category.name_th,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    if images:
+        data["image"] = [request.build_absolute_uri(picture(image, "display")["src"]) for image in images]
+    people = [o.name_for(release.language) for o in release.officials.all()]
+    if people:
+        data["about"] = [{"@type": "Person", "name": name} for name in people]
+    return data
+
+
+class OfficialListView(PageRangeMixin, ListView):
+    template_name = "releases/official_list.html"
+    context_object_name = "officials"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Official.objects.with_current_position_first().prefetch_related("positions")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["officials"] = [(official, official.position_on(today)) for official in context["object_list"]]
+        return context
+
+
+class OfficialDetailView(ReleaseListMixin, PublishedReleaseMixin, ListView):
+    """An official's positions over time and the releases that mention them, a page at a time."""
+
+    template_name = "releases/official_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.official = get_object_or_404(Official.objects.prefetch_related("positions"), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(officials=self.official).newest_first().prefetch_related("images")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            official=self.official,
+            positions=list(self.official.positions.all()),
+            current_position=self.official.position_on(timezone.localdate()),
+        )
+        return context
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    body = render_to_string("releases/robots.txt", {"sitemap_url": sitemap})
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

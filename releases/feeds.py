@@ -1,0 +1,110 @@
+"""RSS and Atom feeds of published releases: latest, per category, per official."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext as _, gettext_lazy
+
+from .models import Category, Official, Release
+
+FEED_SIZE = 30
+
+
+def _language():
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+class LatestReleasesFeed(Feed):
+    """The newest releases, both languages."""
+
+    def title(self, obj=None):
+        return _("%(site)s: press releases") % {"site": settings.SITE_NAME}
+
+    def link(self, obj=None):
+        return reverse("releases:list")
+
+    def description(self, obj=None):
+        return _("The latest press releases.")
+
+    def releases(self, obj):
+        return Release.objects.published().select_related("category")
+
+    def items(self, obj=None):
+        return self.releases(obj).newest_first()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.category.name_for(_language())]
+
+    def item_guid(self, item):
+        return f"{settings.SITE_NAME}:release:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = _language()
+        return feed
+
+
+class LatestReleasesAtomFeed(LatestReleasesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReleasesFeed.description
+
+
+class ObjectFeed(LatestReleasesFeed):
+    """The newest releases of one category or official, found by slug."""
+
+    model = None
+    lookup = None
+    description_text = None
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj=None):
+        return _("%(site)s: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name_for(_language())}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return self.description_text % {"name": obj.name_for(_language())}
+
+    def releases(self, obj):
+        return super().releases(obj).filter(**{self.lookup: obj})
+
+
+class CategoryFeed(ObjectFeed):
+    model = Category
+    lookup = "category"
+    description_text = gettext_lazy("The latest press releases in %(name)s.")
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+    subtitle = CategoryFeed.description
+
+
+class OfficialFeed(ObjectFeed):
+    model = Official
+    lookup = "officials"
+    description_text = gettext_lazy("The latest press releases mentioning %(name)s.")
+
+
+class OfficialAtomFeed(OfficialFeed):
+    feed_type = Atom1Feed
+    subtitle = OfficialFeed.description

@@ -1,0 +1,114 @@
+"""The public list's filters: they only ever narrow the queryset the view hands them (published())."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, Value
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language, gettext_lazy as _
+
+from . import thai
+from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField
+from .models import Category, Official, Release
+
+# Longer free-text queries are refused with a form error (the search also cuts them).
+MAX_QUERY_LENGTH = 200
+
+
+class YearField(forms.Field):
+    """A year in either era, Arabic or Thai digits: '2564', '2021', '๒๕๖๔' -> 2021 (Christian era)."""
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        digits = thai.to_arabic_digits(value)
+        # isascii() too: int() would also take Arabic-Indic or full-width digits.
+        if not (digits.isascii() and digits.isdigit() and len(digits) == 4):
+            raise ValidationError(_("Enter a year such as 2564 (Buddhist era) or 2021."), code="invalid")
+        year = thai.ce_year(int(digits))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationError(_("That year is out of range."), code="invalid")
+        return year
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends ISO dates, which ThaiDateField reads too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ThaiDateFilter(django_filters.Filter):
+    field_class = ThaiDateField
+
+
+def filter_choices():
+    """(category choices, official choices) as (slug, label) pairs, from ONE query.
+
+    A union rather than two queries keeps the list page inside its query budget;
+    labels follow the active language.
+    """
+    language = "en" if (get_language() or "th").startswith("en") else "th"
+    # order_by(): SQLite allows no ORDER BY inside a compound statement; sorted below.
+    categories = Category.objects.order_by().annotate(kind=Value(0, output_field=IntegerField())).values_list(
+        "kind", "order", "slug", "name_th", "name_en"
+    )
+    officials = Official.objects.order_by().annotate(
+        kind=Value(1, output_field=IntegerField()), order=Value(0, output_field=IntegerField())
+    ).values_list("kind", "order", "slug", "name_th", "name_en")
+    rows = sorted(categories.union(officials, all=True), key=lambda row: (row[0], row[1], row[3]))
+    choices = {0: [], 1: []}
+    for kind, _order, slug, name_th, name_en in rows:
+        choices[kind].append((slug, name_en if language == "en" and name_en else name_th))
+    return choices[0], choices[1]
+
+
+class ReleaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), field_name="category__slug", empty_label=_("All categories"))
+    official = django_filters.ChoiceFilter(label=_("Official"), field_name="officials__slug", empty_label=_("All officials"))
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=Release.Language.choices, empty_label=_("All languages"))
+    year = YearFilter(
+        label=_("Year"), field_name="release_date", lookup_expr="year",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2564", "size": 6, "maxlength": 4}),
+        help_text=_("Buddhist era (2564) or Christian era (2021)."),
+    )
+    month = django_filters.TypedChoiceFilter(
+        label=_("Month"), field_name="release_date", lookup_expr="month", coerce=int,
+        choices=[("", _("All months")), *MONTHS.items()],
+    )
+    date_from = ThaiDateFilter(label=_("From"), field_name="release_date", lookup_expr="gte", widget=DateInput)
+    date_to = ThaiDateFilter(label=_("To"), field_name="release_date", lookup_expr="lte", widget=DateInput)
+
+    class Meta:
+        model = Release
+        fields = []  # all declared above; nothing generated from the model
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories, officials = filter_choices()
+        self.filters["category"].extra["choices"] = categories
+        self.filters["official"].extra["choices"] = officials
+
+    def filter_q(self, queryset, name, value):
+        # Imported here: the search module is another capability's and may import views' neighbours.
+        from .search import search_releases
+
+        return search_releases(queryset, value)
+
+    @property
+    def active(self):
+        """True when the reader has narrowed the list (for 'clear filters' and the title)."""
+        return self.is_bound and self.is_valid() and any(
+            value not in (None, "") for value in self.form.cleaned_data.values()
+        )
