@@ -1,0 +1,776 @@
+"""Archive import: reads scraped press-release text files and upserts them as releases, one file each."""
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.text import slugify as ascii_slugify
+
+from . import thai
+from .models import Category, Official, Release, ReleaseImage, split_paragraphs
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Before BE 2484 (1941) the Thai year began in April: an older date is a typo, not an archive page.
+MIN_YEAR = 1941
+MAX_VIEW_COUNT = 9_223_372_036_854_775_807  # PositiveBigIntegerField on both databases
+MAX_TITLE_LENGTH = Release._meta.get_field("title").max_length
+MAX_KEY_LENGTH = Release._meta.get_field("source_key").max_length
+MAX_PHOTOS = 50
+PHOTO_LINES = {"รูปภาพประกอบ", "ภาพประกอบ", "photo", "image"}
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+PHOTO_TEXTS_FILE = "photos.json"
+PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
+
+_SPACES = " \t\u00a0\u200b\u3000\ufeff"
+_C1 = re.compile("[\u0080-\u009f]")
+_VIEWS = re.compile(r"^(?P<count>[0-9][0-9,]*)\s*views?$", re.IGNORECASE | re.ASCII)
+_VIEWS_LOOSE = re.compile(r"\bviews?$", re.IGNORECASE)
+
+
+class SourceError(ValueError):
+    """A file that cannot be imported; `line` is 1-based when the problem has a place."""
+
+    def __init__(self, reason, line=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+# --- reading and parsing -------------------------------------------------------------------
+
+
+def read_source(path, max_bytes=DEFAULT_MAX_BYTES):
+    """The raw bytes of `path`; the size limit is checked before anything is read."""
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise SourceError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # grew after the check
+        raise SourceError(f"file is over the {max_bytes:,}-byte limit")
+    return raw
+
+
+def decode(raw):
+    """Text of a source file: UTF-8 (with or without BOM), else cp874 (TIS-620); newlines as \\n, NFC."""
+    if b"\x00" in raw:
+        raise SourceError("binary file (contains NUL bytes)", line=raw[: raw.index(b"\x00")].count(b"\n") + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp874")
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"cannot be decoded as UTF-8 or cp874/TIS-620 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                line=raw[: exc.start].count(b"\n") + 1,
+            ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _C1.search(text)
+    if bad:
+        raise SourceError(
+            f"contains the control character U+{ord(bad.group()):04X}: the text was decoded wrongly somewhere",
+            line=text.count("\n", 0, bad.start()) + 1,
+        )
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True)
+class ParsedRelease:
+    title: str
+    release_date: datetime.date
+    view_count: int
+    paragraphs: tuple
+    expected_image_count: int
+
+    @property
+    def body(self):
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def language(self):
+        return thai.detect_language(self.title, self.body)
+
+
+def _clean_line(line):
+    return " ".join(line.strip(_SPACES).split())
+
+
+def parse(text, today=None):
+    """A release from the text of one source file; raises SourceError naming the line and the problem."""
+    today = today or timezone.localdate()
+    lines = text.split("\n")
+    # (1-based line number, cleaned text) of every line that holds something
+    filled = [(number, _clean_line(line)) for number, line in enumerate(lines, start=1) if line.strip(_SPACES)]
+    if not filled:
+        raise SourceError("empty file (nothing but white space)", line=1)
+
+    title_line, title = filled[0]
+    if _looks_like_date(title) or _VIEWS.match(thai.to_arabic_digits(title)):
+        raise SourceError("no title: the file starts with a date or view-count line", line=title_line)
+    if len(title) > MAX_TITLE_LENGTH:
+        raise SourceError(f"title is {len(title)} characters long, over the limit of {MAX_TITLE_LENGTH}", line=title_line)
+    position = 1
+    if position < len(filled) and filled[position][1] == title:  # the title is usually printed twice
+        position += 1
+
+    if position >= len(filled):
+        raise SourceError("no date line after the title", line=title_line)
+    if (
+        not _looks_like_date(filled[position][1])
+        and position + 1 < len(filled)
+        and _looks_like_date(filled[position + 1][1])
+    ):
+        position += 1  # the title printed a second time, slightly differently
+    date_line, date_text = filled[position]
+    try:
+        release_date = thai.parse_date(date_text, min_year=MIN_YEAR, max_year=today.year)
+    except thai.ThaiDateError as exc:
+        if _looks_like_date(date_text):
+            raise SourceError(f"unusable date: {exc}", line=date_line) from None
+        raise SourceError(f"no date line: expected a date such as “29 ก.ย. 2564” after the title, found {date_text[:60]!r}", line=date_line) from None
+    if release_date > today:
+        raise SourceError(f"date {date_text!r} ({release_date.isoformat()}) is in the future", line=date_line)
+    position += 1
+
+    view_count, body_start = 0, date_line  # the view-count line is optional
+    if position < len(filled):
+        views_line, views_text = filled[position]
+        match = _VIEWS.match(thai.to_arabic_digits(views_text))
+        if match:
+            view_count = int(match.group("count").replace(",", ""))
+            if view_count > MAX_VIEW_COUNT:
+                raise SourceError(f"view count {match.group('count')} does not fit (largest is {MAX_VIEW_COUNT:,})", line=views_line)
+            body_start = views_line
+            position += 1
+        elif _VIEWS_LOOSE.search(views_text) and len(views_text) < 40:
+            raise SourceError(f"unreadable view count {views_text!r}", line=views_line)
+
+    photos = 0
+    end = len(filled)
+    while end > position and filled[end - 1][1].casefold() in PHOTO_LINES:
+        photos += 1
+        end -= 1
+    body_end = filled[end][0] - 1 if end < len(filled) else len(lines)
+    paragraphs = tuple(split_paragraphs("\n".join(lines[body_start:body_end])))
+    if not paragraphs:
+        raise SourceError("no body text after the heading lines", line=body_start + 1)
+    return ParsedRelease(title, release_date, view_count, paragraphs, photos)
+
+
+_DATE_SHAPE = re.compile(r"^(?:วันที่\s*)?[0-9๐-๙]{1,2}[\s/.-]*\S+[\s/.-]*[0-9๐-๙]{4}$")
+
+
+def _looks_like_date(text):
+    return bool(_DATE_SHAPE.match(text)) or _english_date(text)
+
+
+def _english_date(text):
+    try:
+        thai.parse_date(text)
+    except thai.ThaiDateError:
+        return False
+    return True
+
+
+def checksum(raw):
+    return hashlib.sha256(raw).hexdigest()
+
+
+# --- finding files -------------------------------------------------------------------------
+
+
+@dataclass
+class SourceFile:
+    path: str
+    stem: str
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+def _inside(path, root):
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def iter_sources(paths):
+    """SourceFile or Skipped for each file under `paths`, found lazily (nothing is listed up front).
+
+    Directories are walked recursively in name order; hidden entries, files not ending in
+    .txt and symbolic links leading outside the directory given are skipped. A file named
+    explicitly is taken whatever its name.
+    """
+    for given in paths:
+        given = os.fspath(given)
+        if os.path.isfile(given):
+            yield SourceFile(given, Path(given).stem)
+            continue
+        if not os.path.isdir(given):
+            yield Skipped(given, "no such file or directory")
+            continue
+        root = os.path.realpath(given)
+        visited = {root}
+        stack = [given]
+        while stack:
+            directory = stack.pop()
+            try:
+                with os.scandir(directory) as found:
+                    entries = sorted(found, key=lambda entry: entry.name)
+            except OSError as exc:
+                yield Skipped(directory, f"cannot list directory: {exc.strerror}")
+                continue
+            subdirectories = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    yield Skipped(entry.path, "hidden")
+                    continue
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not _inside(target, root):
+                        yield Skipped(entry.path, "symbolic link leading outside the directory")
+                        continue
+                    if os.path.isdir(target):
+                        if target not in visited:
+                            visited.add(target)
+                            subdirectories.append(entry.path)
+                        continue
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in visited:
+                        visited.add(real)
+                        subdirectories.append(entry.path)
+                elif not entry.is_file():
+                    yield Skipped(entry.path, "not a regular file")
+                elif not entry.name.lower().endswith(".txt"):
+                    yield Skipped(entry.path, "not a .txt file")
+                else:
+                    yield SourceFile(entry.path, entry.name[:-4])
+            stack.extend(reversed(subdirectories))
+
+
+def count_sources(paths):
+    """How many files `iter_sources` will yield (for a progress bar's total); keeps nothing."""
+    return sum(1 for item in iter_sources(paths) if isinstance(item, SourceFile))
+
+
+# --- officials -----------------------------------------------------------------------------
+
+THAI_HONORIFICS = [
+    "นางสาว", "นาง", "นาย", "ท่านผู้หญิง", "คุณหญิง",
+    "ศ.ดร.", "รศ.ดร.", "ผศ.ดร.", "ศ.", "รศ.", "ผศ.", "ดร.", "ม.ร.ว.", "ม.ล.",
+    "พล.อ.อ.", "พล.ร.อ.", "พล.ต.อ.", "พล.อ.", "พล.ท.", "พล.ต.", "พ.อ.", "พ.ต.อ.",
+]
+LATIN_HONORIFICS = ["H.E. Mr.", "H.E. Mrs.", "H.E. Ms.", "H.E. Dr.", "H.E.", "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Prof."]
+# Words that turn a stretch of text after นาย/นาง into a sentence rather than a name.
+_NOT_NAME_WORDS = {
+    "กล่าว", "ว่า", "ได้", "และ", "เป็น", "ให้", "ที่", "ซึ่ง", "จะ", "ยัง", "พร้อม", "เข้า", "ร่วม", "เดินทาง",
+    "พบ", "หารือ", "กับ", "ของ", "ใน", "โดย", "เพื่อ", "แจ้ง", "ระบุ", "แถลง", "มอบ", "เยือน", "ต้อนรับ",
+}
+_LATIN_TITLE_WORDS = {
+    "Minister", "Deputy", "Prime", "Secretary", "Ambassador", "Director", "General", "President", "Permanent",
+    "Foreign", "Affairs", "Spokesperson", "Chairman", "Governor", "Consul", "Vice", "Head", "Chief", "Senior",
+    "State", "Of", "The", "Royal", "Thai", "Government", "Minister-Counsellor", "Director-General",
+}
+_THAI_LETTERS = "\u0e01-\u0e2e\u0e30-\u0e4e"  # Thai letters and marks, not ฯ and not digits
+_HONORIFIC_RE = re.compile(
+    "|".join(
+        [rf"(?<![A-Za-z.]){re.escape(h)}" for h in LATIN_HONORIFICS]
+        + [rf"(?<![.{_THAI_LETTERS}]){re.escape(h)}" if "." in h else re.escape(h) for h in THAI_HONORIFICS]
+    )
+)
+_THAI_NAME = re.compile(rf" ?([{_THAI_LETTERS}]{{2,20}})[ \u00a0]([{_THAI_LETTERS}]{{2,30}})(?![{_THAI_LETTERS}])")
+_LATIN_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*\.?|(?:bin|binti|de|van|von|der|da|al|el)(?=\s)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    honorific: str
+    name: str
+
+    def __str__(self):
+        joiner = "" if self.honorific in THAI_HONORIFICS and not self.name.isascii() else " "
+        return f"{self.honorific}{joiner}{self.name}"
+
+
+def _word_tokenize(text):
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, engine="newmm")
+
+
+def _starts_a_word(text, start, honorific):
+    """Is the honorific at `start` a word of its own, not the start of นายกรัฐมนตรี or the end of another word?"""
+    left = max(text.rfind(" ", max(0, start - 40), start) + 1, start - 40, 0)
+    right = start + len(honorific) + 24
+    offset = left
+    for token in _word_tokenize(text[left:right]):
+        if offset == start:
+            return token == honorific
+        if offset > start:
+            return False
+        offset += len(token)
+    return False
+
+
+def find_candidates(text):
+    """People named with an honorific in `text`: Thai given name + surname, or Latin words."""
+    found = []
+    for match in _HONORIFIC_RE.finditer(text):
+        honorific, after = match.group(), match.end()
+        rest = text[after : after + 120]
+        latin = re.match(r"\s*((?:" + _LATIN_WORD.pattern + r")(?:\s+(?:" + _LATIN_WORD.pattern + r"))*)", rest)
+        if latin:
+            words = []
+            for word in latin.group(1).split():
+                if word.rstrip(".") in _LATIN_TITLE_WORDS or len(words) == 4:
+                    break
+                words.append(word)
+            while words and words[-1] in {"bin", "binti", "de", "van", "von", "der", "da", "al", "el"}:
+                words.pop()
+            if len(words) < 2:
+                continue
+            name = " ".join(words).rstrip(",")
+        else:
+            thai_name = _THAI_NAME.match(rest)
+            if not thai_name or honorific in LATIN_HONORIFICS:
+                continue
+            given, surname = thai_name.groups()
+            tokens = set(_word_tokenize(given)) | set(_word_tokenize(surname))
+            if tokens & _NOT_NAME_WORDS:
+                continue
+            name = f"{given} {surname}"
+        if honorific in ("นาย", "นาง", "นางสาว") and not _starts_a_word(text, match.start(), honorific):
+            continue
+        candidate = Candidate(honorific, name)
+        if candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _alias_key(alias):
+    return " ".join(alias.split()).casefold()
+
+
+class OfficialMatcher:
+    """Finds known officials in text by any of their names; built once per import run."""
+
+    def __init__(self, officials=()):
+        self._by_alias = {}
+        self._pattern = None
+        for official in officials:
+            self.add(official)
+
+    @classmethod
+    def from_database(cls):
+        return cls(Official.objects.only("pk", "honorific", "name_th", "name_en", "aliases"))
+
+    def add(self, official):
+        for alias in official.alias_list():
+            if len(alias) >= 2:
+                self._by_alias.setdefault(_alias_key(alias), set()).add(official.pk)
+        self._pattern = None
+
+    def knows(self, name):
+        return _alias_key(name) in self._by_alias
+
+    def _compiled(self):
+        if self._pattern is None:
+            parts = []
+            for alias in sorted(self._by_alias, key=len, reverse=True):
+                escaped = re.escape(alias).replace(r"\ ", r"\s+")
+                # Latin names must be whole words ("Don" is not in "Donald"); Thai has no spaces to go by.
+                if alias[0].isascii():
+                    escaped = r"(?<![a-z0-9])" + escaped
+                if alias[-1].isascii():
+                    escaped += r"(?![a-z0-9])"
+                parts.append(escaped)
+            self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else False
+        return self._pattern
+
+    def find(self, text):
+        pattern = self._compiled()
+        if not pattern:
+            return set()
+        found = set()
+        for match in pattern.finditer(text):
+            found |= self._by_alias.get(_alias_key(match.group()), set())
+        return found
+
+
+def official_slug(candidate):
+    """A Latin slug for a new official: royin romanisation of a Thai name (editors should check it)."""
+    name = candidate.name
+    if not name.isascii():
+        from pythainlp.transliterate import romanize
+
+        name = " ".join(romanize(word, engine="royin") for word in name.split())
+    base = (ascii_slugify(name) or "official")[:180].strip("-")
+    taken = set(Official.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+# --- importing -----------------------------------------------------------------------------
+
+# Fields the import writes and an editor may change afterwards; long text is remembered by digest.
+TRACKED = ("title", "body", "summary", "language", "category", "release_date", "expected_image_count", "officials")
+# A field written only together with the field it is derived from.
+DERIVED_FROM = {"slug": "title", "summary": "body"}
+
+
+def _digest(text):
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fingerprint(values):
+    """The import-snapshot form of field values: JSON-safe, long text as a digest."""
+    result = {}
+    for name, value in values.items():
+        if name in ("body", "summary"):
+            value = _digest(value)
+        elif name == "release_date":
+            value = value.isoformat()
+        elif name == "officials":
+            value = sorted(value)
+        result[name] = value
+    return result
+
+
+@dataclass
+class Outcome:
+    path: str
+    key: str = ""
+    status: str = ""  # created, updated, unchanged, failed or skipped
+    reason: str = ""
+    line: int | None = None
+    conflicts: list = field(default_factory=list)
+    candidates: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def location(self):
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Importer:
+    """Imports source files one by one, each in its own transaction. Counts outcomes in `totals`."""
+
+    def __init__(
+        self, *, category="press-release", publish=False, images_dir=None, source_prefix="", dry_run=False,
+        create_officials=False, max_bytes=DEFAULT_MAX_BYTES, today=None, now=None,
+    ):
+        if source_prefix and not PREFIX_RE.match(source_prefix):
+            raise ValueError(f"source prefix {source_prefix!r}: use Latin letters, digits, '.', '_' or '-'")
+        try:
+            self.category = Category.objects.get(slug=category)
+        except Category.DoesNotExist:
+            raise ValueError(f"no category with slug {category!r}") from None
+        if images_dir is not None and not os.path.isdir(images_dir):
+            raise ValueError(f"images directory {images_dir!r} does not exist")
+        self.publish = publish
+        self.images_dir = Path(images_dir) if images_dir is not None else None
+        self._photo_texts = self._load_photo_texts(images_dir) if images_dir is not None else {}
+        self.source_prefix = source_prefix
+        self.dry_run = dry_run
+        self.create_officials = create_officials
+        self.max_bytes = max_bytes
+        self.today = today or timezone.localdate()
+        self.now = now or timezone.now()
+        self.matcher = OfficialMatcher.from_database()
+        self.totals = Counter()
+        self.candidate_counts = Counter()
+        self._seen_keys = set()
+        self._pending_officials = []
+
+    def key_for(self, stem):
+        return f"{self.source_prefix}/{stem}" if self.source_prefix else stem
+
+    def run(self, paths):
+        """Outcomes of every file under `paths`, one at a time, as each is imported."""
+        for item in iter_sources(paths):
+            if isinstance(item, Skipped):
+                outcome = Outcome(item.path, status="skipped", reason=item.reason)
+                if item.reason == "no such file or directory":
+                    outcome.status = "failed"
+                self.totals[outcome.status] += 1
+                yield outcome
+            else:
+                yield self.import_file(item.path, item.stem)
+
+    def import_file(self, path, stem):
+        outcome = Outcome(os.fspath(path), key=self.key_for(stem))
+        try:
+            self._import(outcome, stem)
+        except SourceError as exc:
+            outcome.status, outcome.reason, outcome.line = "failed", exc.reason, exc.line
+        except ValidationError as exc:
+            outcome.status, outcome.reason = "failed", _validation_message(exc)
+        except (OSError, DatabaseError) as exc:
+            outcome.status, outcome.reason = "failed", f"{type(exc).__name__}: {exc}".strip()
+        self.totals[outcome.status] += 1
+        if outcome.conflicts:
+            self.totals["conflicts"] += 1
+        for candidate in outcome.candidates:
+            self.candidate_counts[str(candidate)] += 1
+        return outcome
+
+    # --- one file ----------------------------------------------------------------------------
+    def _import(self, outcome, stem):
+        key = outcome.key
+        if len(key) > MAX_KEY_LENGTH:
+            raise SourceError(f"source key is {len(key)} characters long, over the limit of {MAX_KEY_LENGTH}")
+        if key in self._seen_keys:
+            raise SourceError(f"another file in this run has the same name (source key {key!r})")
+        self._seen_keys.add(key)
+        raw = read_source(outcome.path, self.max_bytes)
+        digest = checksum(raw)
+        existing = Release.objects.filter(source_key=key).values("pk", "source_checksum", "import_snapshot", "status").first()
+        if existing and self._nothing_new(existing, digest):
+            outcome.status = "unchanged"
+            self._attach_photos_if_missing(existing["pk"], stem, outcome)
+            return
+        parsed = parse(decode(raw), today=self.today)
+        self._pending_officials = []
+        with transaction.atomic():
+            if existing:
+                self._update(existing["pk"], parsed, digest, stem, outcome)
+            else:
+                self._create(parsed, key, digest, stem, outcome)
+            if self.dry_run:
+                transaction.set_rollback(True)
+        for official in self._pending_officials:
+            self.matcher.add(official)
+
+    def _nothing_new(self, existing, digest):
+        snapshot = existing["import_snapshot"] or {}
+        return (
+            existing["source_checksum"] == digest
+            and snapshot.get("category") == self.category.pk
+            and not (self.publish and existing["status"] == Release.Status.DRAFT and snapshot.get("status") == Release.Status.DRAFT)
+        )
+
+    def _values(self, parsed, officials):
+        values = {
+            "title": parsed.title,
+            "body": parsed.body,
+            "language": parsed.language,
+            "category": self.category.pk,
+            "release_date": parsed.release_date,
+            "expected_image_count": parsed.expected_image_count,
+            "officials": officials,
+        }
+        values["summary"] = Release(body=parsed.body).derive_summary()
+        return values
+
+    def _publish_at(self, release_date):
+        morning = timezone.make_aware(datetime.datetime.combine(release_date, datetime.time(9, 0)))
+        # Never in the future: that would hide the release as "scheduled".
+        return min(morning, self.now)
+
+    def _create(self, parsed, key, digest, stem, outcome):
+        officials = self._officials(parsed, outcome)
+        values = self._values(parsed, officials)
+        status = Release.Status.PUBLISHED if self.publish else Release.Status.DRAFT
+        release = Release(
+            source_key=key,
+            source_checksum=digest,
+            view_count=parsed.view_count,
+            status=status,
+            publish_at=self._publish_at(parsed.release_date) if self.publish else None,
+            slug=thai.slugify(parsed.title),
+            **{name: value for name, value in values.items() if name not in ("category", "officials")},
+            category_id=self.category.pk,
+        )
+        release.import_snapshot = {**fingerprint(values), "slug": release.slug, "status": status}
+        release.full_clean()
+        release.save()
+        if officials:
+            release.officials.set(officials)
+        outcome.status = "created"
+        self._attach_photos(release, stem, outcome)
+
+    def _update(self, pk, parsed, digest, stem, outcome):
+        release = Release.objects.select_for_update().get(pk=pk)
+        current = {name: getattr(release, name) for name in TRACKED if name not in ("category", "officials")}
+        current["category"] = release.category_id
+        current["officials"] = list(release.officials.values_list("pk", flat=True))
+        snapshot = dict(release.import_snapshot or {})
+        officials = self._officials(parsed, outcome)
+        new = self._values(parsed, officials)
+        new_prints, current_prints = fingerprint(new), fingerprint(current)
+
+        written, kept = set(), set()
+        for name in TRACKED:
+            if new_prints[name] == current_prints[name]:
+                snapshot[name] = new_prints[name]  # both sides agree: the import owns the value again
+                continue
+            parent = DERIVED_FROM.get(name)
+            if name in snapshot and snapshot[name] == current_prints[name] and parent not in kept:
+                written.add(name)
+                snapshot[name] = new_prints[name]
+            else:
+                kept.add(name)
+        if "title" in written and release.slug == snapshot.get("slug"):
+            release.slug = snapshot["slug"] = thai.slugify(new["title"])
+            written.add("slug")
+
+        status_changed = False
+        if self.publish and release.status == Release.Status.DRAFT:
+            if snapshot.get("status") == Release.Status.DRAFT:
+                release.status, release.publish_at = Release.Status.PUBLISHED, self._publish_at(parsed.release_date)
+                snapshot["status"] = Release.Status.PUBLISHED
+                status_changed = True
+            else:
+                kept.add("status")  # an editor unpublished what the import had published
+
+        for name in written:
+            if name == "category":
+                release.category_id = new["category"]
+            elif name != "officials" and name != "slug":
+                setattr(release, name, new[name])
+        release.source_checksum = digest
+        release.import_snapshot = snapshot
+        model_fields = {name for name in written if name != "officials"}
+        if model_fields or status_changed:
+            release.full_clean()
+            update = model_fields | {"source_checksum", "import_snapshot"} | ({"status", "publish_at"} if status_changed else set())
+            release.save(update_fields=update)
+        else:
+            # Bookkeeping only: no history row for it.
+            Release.objects.filter(pk=pk).update(source_checksum=digest, import_snapshot=snapshot)
+        if "officials" in written:
+            release.officials.set(officials)
+        # Never lower a count the live site has raised since; Greatest() keeps concurrent increments.
+        raised = parsed.view_count > release.view_count
+        if raised:
+            Release.objects.filter(pk=pk).update(view_count=Greatest("view_count", parsed.view_count))
+        outcome.conflicts = sorted(kept)
+        attached = self._attach_photos_if_missing(pk, stem, outcome, release=release)
+        outcome.status = "updated" if (written or status_changed or raised or attached) else "unchanged"
+
+    # --- officials ---------------------------------------------------------------------------
+    def _officials(self, parsed, outcome):
+        body = " ".join(parsed.body.split())
+        found = self.matcher.find(body)
+        for candidate in find_candidates(body):
+            if self.matcher.knows(candidate.name) or self.matcher.knows(str(candidate)):
+                continue
+            if self.create_officials and not self.dry_run:
+                official = self._create_official(candidate)
+                found.add(official.pk)
+                outcome.notes.append(f"created official {candidate} ({official.slug})")
+            else:
+                outcome.candidates.append(candidate)
+        return sorted(found)
+
+    def _create_official(self, candidate):
+        latin = candidate.name.isascii()
+        official = Official(
+            honorific=candidate.honorific[:50],
+            name_th=candidate.name,
+            name_en=candidate.name if latin else "",
+            aliases=str(candidate),
+            slug=official_slug(candidate),
+        )
+        official.full_clean()
+        official.save()
+        # Other files may link to it only once this file's transaction has gone through.
+        self._pending_officials.append(official)
+        return official
+
+    # --- photos ------------------------------------------------------------------------------
+    @staticmethod
+    def _load_photo_texts(images_dir):
+        """{file name: {"alt": …, "caption": …}} from the optional photos.json beside the photos."""
+        path = Path(images_dir) / PHOTO_TEXTS_FILE
+        if not path.is_file():
+            return {}
+        try:
+            texts = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: not readable JSON ({exc})") from None
+        if not isinstance(texts, dict) or not all(isinstance(value, dict) for value in texts.values()):
+            raise ValueError(f"{path}: expected an object of {{file name: {{\"alt\": …, \"caption\": …}}}}")
+        return texts
+
+    def _photo_files(self, stem):
+        files = []
+        for number in range(1, MAX_PHOTOS + 1):
+            for suffix in PHOTO_SUFFIXES:
+                candidate = self.images_dir / f"{stem}-{number}{suffix}"
+                if candidate.is_file():
+                    files.append(candidate)
+                    break
+            else:
+                break
+        return files
+
+    def _attach_photos_if_missing(self, pk, stem, outcome, release=None):
+        """Photos are attached once: a release that has any (the editor's or ours) is left alone."""
+        if self.images_dir is None or not self._photo_files(stem):
+            return False
+        if ReleaseImage.objects.filter(release_id=pk).exists():
+            return False
+        if self.dry_run:
+            outcome.notes.append(f"would attach {len(self._photo_files(stem))} photo(s)")
+            return True
+        with transaction.atomic():
+            attached = self._attach_photos(release or Release.objects.get(pk=pk), stem, outcome)
+        if attached and outcome.status == "unchanged":
+            outcome.status = "updated"
+        return attached
+
+    def _attach_photos(self, release, stem, outcome):
+        if self.images_dir is None:
+            return 0
+        files = self._photo_files(stem)
+        if self.dry_run:
+            if files:
+                outcome.notes.append(f"would attach {len(files)} photo(s)")
+            return len(files)
+        from . import images  # the image pipeline: validates, re-encodes and makes renditions
+
+        attached = 0
+        for order, path in enumerate(files):
+            described = self._photo_texts.get(path.name, {})
+            try:
+                with transaction.atomic(), open(path, "rb") as handle:
+                    images.attach_image(
+                        release, handle, path.name, order=order, caption=str(described.get("caption", ""))[:500],
+                        alt_text=str(described.get("alt") or fallback_alt_text(release, order))[:500],
+                    )
+                attached += 1
+            except images.ImageRejected as exc:
+                outcome.notes.append(f"photo {path.name} rejected: {exc}")
+                self.totals["photos rejected"] += 1
+            except OSError as exc:
+                outcome.notes.append(f"photo {path.name} unreadable: {exc.strerror or exc}")
+                self.totals["photos rejected"] += 1
+        self.totals["photos attached"] += attached
+        return attached
+
+
+def fallback_alt_text(release, order):
+    """Alt text when photos.json gives none: which photo of which release (editors should describe it)."""
+    label = "Photo" if release.language == Release.Language.ENGLISH else "รูปภาพประกอบ"
+    return f"{label} {order + 1}: {release.title}"
+
+
+def _validation_message(exc):
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+    return " ".join(exc.messages)

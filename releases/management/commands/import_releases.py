@@ -1,0 +1,120 @@
+"""Import scraped press-release text files (the ministry's archive) as releases.
+
+Idempotent: each file is keyed by its name, so re-running changes only what changed.
+Parsing and saving live in releases/importer.py; this command reports progress and outcomes.
+"""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from releases.importer import DEFAULT_MAX_BYTES, Importer, count_sources
+
+PLAIN_PROGRESS_EVERY = 1000  # files, or
+PLAIN_PROGRESS_SECONDS = 15  # seconds, whichever comes first
+
+
+class Command(BaseCommand):
+    help = "Import press releases from text files or directories of them (recursive, *.txt)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or directories.")
+        parser.add_argument("--source-prefix", default="", help="Namespace for source keys: PREFIX/<file name>.")
+        parser.add_argument("--category", default="press-release", help="Category slug (default: press-release).")
+        parser.add_argument("--publish", action="store_true", help="Publish new releases (default: draft).")
+        parser.add_argument("--images", metavar="DIR", help="Attach photos named <file name>-1.jpg, -2.jpg… from DIR.")
+        parser.add_argument("--create-officials", action="store_true", help="Create officials for unmatched names with an honorific.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
+        parser.add_argument("--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES", help="Refuse files larger than this (default 5 MB).")
+
+    def handle(self, *args, paths, verbosity, **options):
+        try:
+            importer = Importer(
+                category=options["category"], publish=options["publish"], images_dir=options["images"],
+                source_prefix=options["source_prefix"], dry_run=options["dry_run"],
+                create_officials=options["create_officials"], max_bytes=options["max_size"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        started = time.monotonic()
+        with Progress(self, paths, verbosity) as progress:
+            for outcome in importer.run(paths):
+                progress.report(outcome)
+        elapsed = time.monotonic() - started
+        self._summary(importer, verbosity, elapsed)
+        if importer.totals["failed"]:
+            raise CommandError(f"{importer.totals['failed']} file(s) could not be imported (see above).")
+
+    def _summary(self, importer, verbosity, elapsed):
+        if verbosity < 1:
+            return
+        totals = importer.totals
+        done = sum(totals[key] for key in ("created", "updated", "unchanged", "failed"))
+        line = (
+            f"{'Dry run: ' if importer.dry_run else ''}created {totals['created']}, updated {totals['updated']}, "
+            f"unchanged {totals['unchanged']}, conflicts {totals['conflicts']}, failed {totals['failed']}, "
+            f"skipped {totals['skipped']} ({done / elapsed if elapsed else 0:.0f} files/s)"
+        )
+        if totals["photos attached"] or totals["photos rejected"]:
+            line += f"; photos attached {totals['photos attached']}, rejected {totals['photos rejected']}"
+        if importer.candidate_counts:
+            names = ", ".join(f"{name} ({count})" for name, count in importer.candidate_counts.most_common(20))
+            self.stdout.write(f"Unmatched names (use --create-officials or add them as aliases): {names}")
+        self.stdout.write(self.style.ERROR(line) if totals["failed"] else self.style.SUCCESS(line))
+
+
+class Progress:
+    """A tqdm bar on a terminal, a plain line now and then otherwise; messages never break the bar."""
+
+    def __init__(self, command, paths, verbosity):
+        self.command, self.verbosity = command, verbosity
+        self.bar = None
+        if verbosity >= 1 and command.stdout.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=count_sources(paths), unit="file", file=sys.stdout, dynamic_ncols=True)
+        self.count, self.started = 0, time.monotonic()
+        self.last_line_at, self.last_line_count = self.started, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.close()
+
+    def write(self, text, error=False):
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr if error else sys.stdout)
+        elif error:
+            self.command.stderr.write(text)
+        else:
+            self.command.stdout.write(text)
+
+    def report(self, outcome):
+        if outcome.status == "failed":
+            self.write(f"{outcome.location()}: {outcome.reason}", error=True)
+        elif self.verbosity >= 1:
+            if outcome.status == "skipped":
+                self.write(f"skipped {outcome.path}: {outcome.reason}")
+            if outcome.conflicts:
+                fields = ", ".join(outcome.conflicts)
+                self.write(f"conflict {outcome.path}: kept the editor's {fields}")
+            for note in outcome.notes:
+                self.write(f"{outcome.path}: {note}")
+            if self.verbosity >= 2 and outcome.status != "skipped":
+                self.write(f"{outcome.status} {outcome.key} ({outcome.path})")
+                if outcome.candidates:
+                    self.write(f"  unmatched names: {', '.join(map(str, outcome.candidates))}")
+        if outcome.status == "skipped":
+            return
+        self.count += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        now = time.monotonic()
+        if self.verbosity >= 1 and (self.count - self.last_line_count >= PLAIN_PROGRESS_EVERY or now - self.last_line_at >= PLAIN_PROGRESS_SECONDS):
+            rate = self.count / (now - self.started) if now > self.started else 0
+            self.command.stdout.write(f"… {self.count:,} files ({rate:.0f}/s)")
+            self.last_line_at, self.last_line_count = now, self.count
