@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import roles, thai
+from . import images, roles, thai
 from .forms import ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
 
@@ -22,19 +22,54 @@ admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Press releases")
 
 
+_IMAGE_ACCEPT = {"accept": "image/jpeg,image/png,image/webp,image/gif"}
+
+
+class ReleaseImageForm(forms.ModelForm):
+    # Validated by content through the image pipeline; the error names the reason.
+    image = images.ImageUploadField(label=_("image"), widget=forms.ClearableFileInput(attrs=_IMAGE_ACCEPT))
+
+    class Meta:
+        model = ReleaseImage
+        fields = ["image", "alt_text", "caption", "order"]
+
+
+class ReleaseImageFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A published or scheduled release's photos all need alt text (checked on what was submitted)."""
+        super().clean()
+        if self.instance.status != Release.Status.PUBLISHED:
+            return
+        missing = False
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or not data.get("image") or self._should_delete_form(form):
+                continue
+            if not (data.get("alt_text") or "").strip():
+                form.add_error("alt_text", _("Required before the release can be published."))
+                missing = True
+        if missing:
+            raise ValidationError(_("Every photo needs alt text before the release can be published or scheduled."))
+
+
 class ReleaseImageInline(admin.TabularInline):
     model = ReleaseImage
+    form = ReleaseImageForm
+    formset = ReleaseImageFormSet
     extra = 1
     fields = ["preview", "image", "alt_text", "caption", "order"]
     readonly_fields = ["preview"]
+    ordering = ["order", "pk"]
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
         if not obj or not obj.pk or not obj.image:
             return "—"
-        thumb = (obj.renditions or {}).get("thumb", {})
-        url = thumb.get("jpeg_url") or obj.image.url
-        return format_html('<img src="{}" alt="{}" class="admin-thumb" width="120">', url, obj.alt_text)
+        thumb = obj.rendition("thumb", "jpeg") or {"url": obj.image.url, "width": obj.width, "height": obj.height}
+        return format_html(
+            '<img src="{}" alt="{}" class="admin-thumb" width="{}" height="{}">',
+            thumb["url"], obj.alt_text, thumb["width"], thumb["height"],
+        )
 
 
 class PositionInline(admin.TabularInline):
@@ -188,7 +223,11 @@ class ReleaseAdmin(SimpleHistoryAdmin):
     def publish(self, request, queryset):
         now = timezone.now()
         count = 0
-        for release in queryset.exclude(status=Release.Status.PUBLISHED, publish_at__lte=now):
+        blocked = []
+        for release in queryset.exclude(status=Release.Status.PUBLISHED, publish_at__lte=now).prefetch_related("images"):
+            if release.missing_alt_text():
+                blocked.append(release.title)
+                continue
             release.status = Release.Status.PUBLISHED
             if release.publish_at is None or release.publish_at > now:
                 release.publish_at = now
@@ -196,6 +235,16 @@ class ReleaseAdmin(SimpleHistoryAdmin):
             release.save()
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
+        if blocked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d release was not published because its photos lack alt text: %(titles)s",
+                    "%(count)d releases were not published because their photos lack alt text: %(titles)s",
+                    len(blocked),
+                ) % {"count": len(blocked), "titles": "; ".join(blocked)},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Unpublish selected releases (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -231,8 +280,24 @@ class ReleaseAdmin(SimpleHistoryAdmin):
         return ReleaseDetailView.as_view(preview_release=release)(request, pk=release.pk, slug=release.slug)
 
 
+class OfficialAdminForm(forms.ModelForm):
+    portrait = images.ImageUploadField(label=_("portrait"), required=False, widget=forms.ClearableFileInput(attrs=_IMAGE_ACCEPT))
+
+    class Meta:
+        model = Official
+        fields = "__all__"
+
+    def clean_portrait(self):
+        # Stored cleaned: upright, sRGB, no EXIF/GPS; the file name is made by upload_to.
+        portrait = self.cleaned_data.get("portrait")
+        if portrait and hasattr(portrait, "_newsroom_prepared"):
+            return images.cleaned_file(portrait, "portrait")
+        return portrait
+
+
 @admin.register(Official)
 class OfficialAdmin(SimpleHistoryAdmin):
+    form = OfficialAdminForm
     list_display = ["__str__", "name_en", "current_position", "slug"]
     search_fields = ["name_th", "name_en", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

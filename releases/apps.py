@@ -10,4 +10,9 @@ class ReleasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import images
+
+        images.connect_signals()
+
+    def ready(self):
         from . import search  # noqa: F401 (connects the search index's signal handlers)

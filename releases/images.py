@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -53,6 +54,10 @@ _SIGNATURES = [
     (b"<!doctype html", "HTML"),
     (b"<html", "HTML"),
 ]
+
+
+# The first bytes of the allowed formats.
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 
 class ImageRejected(ValueError):
@@ -162,9 +167,12 @@ def _byte_size(fileobj):
 
 
 def _not_an_image(head):
+    if head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        # The start of an allowed format that Pillow could not parse: damaged, not foreign.
+        return _corrupt("unidentifiable after a valid signature")
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     for signature, kind in _SIGNATURES:
-        if lowered.startswith(signature) or (kind == "SVG" and signature in lowered):
+        if lowered.startswith(signature.lower()) or (kind == "SVG" and signature in lowered):
             return ImageRejected(
                 _("This file is a %(kind)s document, not a photo. Upload a JPEG, PNG, WebP or GIF image.") % {"kind": kind},
                 "not_image",
@@ -446,6 +454,92 @@ def cleaned_file(upload, name="image"):
     data = encode_master(prepared)
     prepared.image.close()
     return ContentFile(data, name=name + master_suffix(prepared))
+
+
+# --- lifecycle: files go when their row goes, after the transaction commits ------------
+
+
+def delete_after_commit(storage, names, using=None):
+    """Delete files once the surrounding transaction commits (never if it rolls back)."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: delete_files(storage, names), using=using)
+
+
+def _release_image_deleted(sender, instance, using, **kwargs):
+    delete_after_commit(instance._meta.get_field("image").storage, stored_names(instance), using)
+
+
+def _official_deleted(sender, instance, using, **kwargs):
+    if instance.portrait:
+        delete_after_commit(instance.portrait.storage, [instance.portrait.name], using)
+
+
+def _official_saving(sender, instance, using, raw=False, **kwargs):
+    # Only when the portrait was replaced or cleared is the stored one worth looking up.
+    if raw or not instance.pk or (instance.portrait and instance.portrait._committed):
+        return
+    instance._replaced_portrait = sender.objects.using(using).filter(pk=instance.pk).values_list("portrait", flat=True).first()
+
+
+def _official_saved(sender, instance, using, **kwargs):
+    # Scheduled only once the row no longer points at the old file.
+    old = instance.__dict__.pop("_replaced_portrait", None)
+    if old and old != instance.portrait.name:
+        delete_after_commit(instance.portrait.storage, [old], using)
+
+
+def connect_signals():
+    """Called from ReleasesConfig.ready()."""
+    post_delete.connect(_release_image_deleted, sender="releases.ReleaseImage", dispatch_uid="images.release_image_deleted")
+    post_delete.connect(_official_deleted, sender="releases.Official", dispatch_uid="images.official_deleted")
+    pre_save.connect(_official_saving, sender="releases.Official", dispatch_uid="images.official_saving")
+    post_save.connect(_official_saved, sender="releases.Official", dispatch_uid="images.official_saved")
+
+
+# --- orphans -------------------------------------------------------------------------
+
+# Folders the pipeline writes to (see upload_to in models.py); nothing else is touched.
+MEDIA_FOLDERS = ("releases", "officials")
+
+
+def referenced_names():
+    """Every media name a row points at."""
+    from .models import Official, ReleaseImage
+
+    names = set()
+    for row in ReleaseImage.objects.only("image", "renditions").iterator(chunk_size=2000):
+        names.update(stored_names(row))
+    names.update(Official.objects.exclude(portrait="").values_list("portrait", flat=True).iterator(chunk_size=2000))
+    return names
+
+
+def walk(storage, folder):
+    try:
+        dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in dirs:
+        yield from walk(storage, f"{folder}/{name}")
+
+
+def find_orphans(storage, older_than):
+    """(orphans, missing): files no row points at, modified before `older_than`; names rows point at that do not exist.
+
+    Young files are left alone: an upload in progress writes its files before its row commits.
+    """
+    referenced = referenced_names()
+    present = set()
+    orphans = []
+    for folder in MEDIA_FOLDERS:
+        for name in walk(storage, folder):
+            present.add(name)
+            if name not in referenced and storage.get_modified_time(name) < older_than:
+                orphans.append(name)
+    missing = sorted(name for name in referenced if name not in present and name.startswith(MEDIA_FOLDERS))
+    return sorted(orphans), missing
 
 
 # --- rendering ------------------------------------------------------------------------

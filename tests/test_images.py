@@ -1,0 +1,539 @@
+"""The image pipeline: validation by content, clean storage, renditions, lifecycle, cleanup."""
+
+import datetime
+import io
+import os
+import struct
+import zlib
+from unittest import mock
+
+import pytest
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.management import call_command
+from django.db import transaction
+from django.template.loader import render_to_string
+from PIL import ExifTags, Image, ImageCms
+
+from releases import images
+from releases.images import ImageRejected, attach_image, validate_image
+from releases.models import ReleaseImage
+from tests.factories import ReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+
+
+# --- files made here with Pillow ------------------------------------------------------
+
+
+def encode(im, fmt, **options):
+    buffer = io.BytesIO()
+    im.save(buffer, fmt, **options)
+    buffer.seek(0)
+    return buffer
+
+
+def upright_photo(width=40, height=60):
+    """Top half red, bottom half blue: which way is up is visible in the pixels."""
+    im = Image.new("RGB", (width, height), BLUE)
+    im.paste(RED, (0, 0, width, height // 2))
+    return im
+
+
+def phone_jpeg(width=40, height=60):
+    """What a phone writes: pixels stored sideways, orientation 6, GPS, a serial number, a comment."""
+    sideways = upright_photo(width, height).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Phone 15"
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.BodySerialNumber] = "SERIAL-0042-XYZ"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (13.0, 45.0, 12.5)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (100.0, 29.0, 30.0)
+    return encode(sideways, "JPEG", exif=exif, comment=b"secret comment", quality=95)
+
+
+def noise(width, height, mode="RGB"):
+    return Image.frombytes(mode, (width, height), os.urandom(width * height * len(mode)))
+
+
+def png_with_size(width, height):
+    """A tiny PNG whose header claims width x height (a decompression bomb's shape)."""
+    data = bytearray(encode(Image.new("L", (8, 8)), "PNG").getvalue())
+    # IHDR data starts at byte 16: width, height; its CRC covers type + data (bytes 12..29).
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return io.BytesIO(bytes(data))
+
+
+def stored(name):
+    with default_storage.open(name) as handle:
+        return handle.read()
+
+
+def media_files():
+    root = default_storage.location
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
+
+
+def rejected(fileobj, filename):
+    with pytest.raises(ImageRejected) as caught:
+        validate_image(fileobj, filename)
+    return caught.value
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+class TestAcceptedFormats:
+    def test_each_allowed_format_passes_and_reports_what_it_is(self):
+        """JPEG, PNG, WebP and GIF are accepted and described."""
+        im = upright_photo()
+        for fmt, name in [("JPEG", "a.jpg"), ("PNG", "a.png"), ("WEBP", "a.webp"), ("GIF", "a.gif")]:
+            info = validate_image(encode(im, fmt), name)
+            assert (info.format, info.width, info.height, info.frames) == (fmt, 40, 60, 1)
+
+    def test_extension_case_and_jpeg_spelling_do_not_matter(self):
+        """.JPEG and .Jpg name a JPEG as well as .jpg."""
+        assert validate_image(encode(upright_photo(), "JPEG"), "Photo.JPEG").format == "JPEG"
+        assert validate_image(encode(upright_photo(), "JPEG"), "photo.Jpg").format == "JPEG"
+
+    def test_extension_must_match_the_content(self):
+        """A PNG named .jpg is refused, and the error says what to rename it to."""
+        error = rejected(encode(upright_photo(), "PNG"), "photo.jpg")
+        assert error.code == "extension"
+        assert ".png" in str(error)
+
+    def test_missing_extension_is_refused(self):
+        """No extension: the name cannot match the content."""
+        assert rejected(encode(upright_photo(), "JPEG"), "photo").code == "extension"
+
+
+class TestRejectedContent:
+    def test_html_named_jpg(self):
+        """HTML renamed .jpg is refused as HTML."""
+        error = rejected(io.BytesIO(b"<!DOCTYPE html><html><script>alert(1)</script></html>"), "photo.jpg")
+        assert error.code == "not_image" and "HTML" in str(error)
+
+    def test_svg_named_jpg_and_svg(self):
+        """SVG (which can carry script) is refused whatever its name."""
+        svg = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
+        for name in ("drawing.jpg", "drawing.svg"):
+            error = rejected(io.BytesIO(svg), name)
+            assert error.code == "not_image" and "SVG" in str(error)
+        assert "SVG" in str(rejected(io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "a.png"))
+
+    def test_pdf_named_jpg(self):
+        """A PDF made by Pillow, renamed .jpg, is refused as PDF."""
+        error = rejected(encode(upright_photo(), "PDF"), "scan.jpg")
+        assert error.code == "not_image" and "PDF" in str(error)
+
+    def test_eps(self):
+        """EPS/PostScript never reaches a decoder (Ghostscript is never run)."""
+        eps = encode(upright_photo(), "EPS")
+        for name in ("figure.eps", "figure.jpg"):
+            error = rejected(eps, name)
+            assert error.code == "not_image" and "PostScript" in str(error)
+
+    def test_other_pillow_formats_are_not_allowed(self):
+        """TIFF and BMP are images Pillow reads, but not on the allow-list."""
+        for fmt, name in [("TIFF", "a.tif"), ("BMP", "a.bmp")]:
+            assert rejected(encode(upright_photo(), fmt), name).code == "not_image"
+
+    def test_truncated_jpeg(self):
+        """Half a JPEG: the full decode fails and the error says it is damaged."""
+        data = encode(noise(300, 200), "JPEG").getvalue()
+        error = rejected(io.BytesIO(data[: len(data) // 2]), "cut.jpg")
+        assert error.code == "corrupt" and "truncated" in str(error)
+
+    def test_garbage_after_a_jpeg_header(self):
+        """A valid header followed by junk is damaged, not a 500."""
+        data = encode(noise(64, 64), "JPEG").getvalue()
+        assert rejected(io.BytesIO(data[:200] + os.urandom(400)), "junk.jpg").code == "corrupt"
+
+    def test_empty_file(self):
+        """Zero bytes: refused as empty."""
+        assert rejected(io.BytesIO(b""), "empty.jpg").code == "empty"
+
+
+class TestLimits:
+    def test_decompression_bomb_above_pillows_error_limit(self):
+        """A tiny PNG claiming 20000x20000 pixels is refused before any pixel is decoded."""
+        error = rejected(png_with_size(20_000, 20_000), "bomb.png")
+        assert error.code == "too_many_pixels"
+
+    def test_pillows_bomb_warning_is_an_error(self, settings):
+        """Between Pillow's limit and twice it Pillow only warns: that is a rejection too."""
+        settings.NEWSROOM_IMAGE_MAX_PIXELS = 10**9  # so only Pillow's own check can fire
+        assert Image.MAX_IMAGE_PIXELS < 10_000 * 10_000 < 2 * Image.MAX_IMAGE_PIXELS
+        assert rejected(png_with_size(10_000, 10_000), "bomb.png").code == "too_many_pixels"
+
+    def test_pixel_limit_from_settings(self, settings):
+        """Our own limit (default 40 MP) applies below Pillow's."""
+        settings.NEWSROOM_IMAGE_MAX_PIXELS = 50 * 50
+        assert validate_image(encode(noise(50, 50), "PNG"), "ok.png").width == 50
+        error = rejected(encode(noise(51, 50), "PNG"), "big.png")
+        assert error.code == "too_many_pixels" and "0.0025" in str(error)
+
+    def test_default_pixel_limit_is_40_megapixels(self):
+        """8000x5001 is just over 40 MP: refused from the header alone."""
+        assert images.max_pixels() == 40_000_000
+        assert rejected(png_with_size(8000, 5001), "big.png").code == "too_many_pixels"
+
+    def test_pixel_limit_counts_every_frame(self, settings):
+        """An animation's frames add up: 3 frames of 40x40 exceed a 4000-pixel limit."""
+        settings.NEWSROOM_IMAGE_MAX_PIXELS = 4000
+        frames = [Image.new("RGB", (40, 40), colour) for colour in (RED, BLUE, RED)]
+        gif = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+        assert rejected(gif, "anim.gif").code == "too_many_pixels"
+        settings.NEWSROOM_IMAGE_MAX_PIXELS = 4800
+        gif.seek(0)
+        assert validate_image(gif, "anim.gif").frames == 3
+
+    def test_byte_limit_is_checked_before_decoding(self, settings):
+        """Over the byte limit the file is refused as too large, even if it is not an image at all."""
+        settings.NEWSROOM_IMAGE_MAX_BYTES = 1000
+        with mock.patch.object(Image, "open", side_effect=AssertionError("decoded")):
+            error = rejected(io.BytesIO(b"x" * 1001), "big.jpg")
+        assert error.code == "too_large"
+
+    def test_default_byte_limit_is_20_megabytes(self):
+        """A 20 MB + 1 byte upload is too large; the check reads the size, not the content."""
+        big = io.BytesIO(b"\xff\xd8" + b"\0" * (20 * 1024 * 1024 - 1))
+        assert rejected(big, "huge.jpg").code == "too_large"
+
+
+# --- cleaning ----------------------------------------------------------------------------
+
+
+class TestCleaning:
+    def test_phone_photo_is_upright_and_metadata_free_when_read_back(self):
+        """EXIF orientation applied; GPS, serial, make/model and comment gone from the stored file."""
+        upload = phone_jpeg()
+        original = upload.getvalue()
+        assert Image.open(io.BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test file does carry GPS
+        release = ReleaseFactory()
+        row = attach_image(release, upload, "IMG_0001.jpg", alt_text="ภาพ")
+        data = stored(row.image.name)
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.size == (40, 60) and (row.width, row.height) == (40, 60)
+            assert _close(im.getpixel((20, 5)), RED) and _close(im.getpixel((20, 55)), BLUE)
+            assert not im.getexif() and "exif" not in im.info and "comment" not in im.info
+            assert "icc_profile" not in im.info
+        for secret in (b"SERIAL-0042", b"PhoneMaker", b"secret comment", b"Exif", b"GPS"):
+            assert secret not in data
+        for entry in row.renditions.values():
+            for key in ("webp", "jpeg"):
+                rendition = stored(entry[key])
+                assert b"SERIAL-0042" not in rendition and b"Exif" not in rendition
+
+    def test_png_with_html_appended_is_made_harmless(self):
+        """Accepted, but only pixels are re-encoded: the appended HTML is in no stored file."""
+        payload = b"<html><script>alert(document.cookie)</script></html>"
+        upload = io.BytesIO(encode(upright_photo(), "PNG").getvalue() + payload)
+        row = attach_image(ReleaseFactory(), upload, "polyglot.png")
+        names = images.stored_names(row)
+        assert len(names) == 5
+        for name in names:
+            assert b"<script" not in stored(name)
+        assert stored(row.image.name).endswith(b"IEND\xaeB`\x82")
+
+    def test_jpeg_with_data_after_end_marker_is_accepted(self):
+        """Phones append data after the JPEG end marker (motion photos): accepted, and dropped."""
+        upload = io.BytesIO(encode(upright_photo(), "JPEG").getvalue() + b"MotionPhoto_Data" + os.urandom(200))
+        row = attach_image(ReleaseFactory(), upload, "PXL_0001.MP.jpg")
+        assert b"MotionPhoto_Data" not in stored(row.image.name)
+
+    def test_cmyk_jpeg_becomes_rgb(self):
+        """A print-ready CMYK JPEG is stored as RGB with the right colour."""
+        cmyk = Image.new("CMYK", (32, 32), (0, 255, 255, 0))  # pure red in CMYK
+        row = attach_image(ReleaseFactory(), encode(cmyk, "JPEG"), "print.jpg")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert im.mode == "RGB"
+            red, green, blue = im.getpixel((16, 16))
+            assert red > 200 and green < 60 and blue < 60
+
+    def test_icc_profile_is_converted_then_dropped(self):
+        """An embedded profile is applied to the pixels and not written back."""
+        srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        upload = encode(upright_photo(), "JPEG", icc_profile=srgb)
+        assert Image.open(io.BytesIO(upload.getvalue())).info.get("icc_profile")
+        row = attach_image(ReleaseFactory(), upload, "profiled.jpg")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert "icc_profile" not in im.info and _close(im.getpixel((20, 5)), RED)
+
+    def test_broken_icc_profile_falls_back_to_a_plain_conversion(self):
+        """A damaged profile does not lose the photo."""
+        upload = encode(upright_photo(), "JPEG", icc_profile=b"not a real profile" * 10)
+        row = attach_image(ReleaseFactory(), upload, "odd.jpg")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert im.mode == "RGB" and "icc_profile" not in im.info
+
+    def test_sixteen_bit_png_is_scaled_not_clipped(self):
+        """16-bit grey 32896 (half way) becomes 8-bit 128, not 255."""
+        im = Image.new("I;16", (16, 16), 128 * 257)
+        upload = encode(im, "PNG")
+        assert Image.open(io.BytesIO(upload.getvalue())).mode.startswith("I")
+        row = attach_image(ReleaseFactory(), upload, "scan16.png")
+        assert ReleaseImage.objects.get(pk=row.pk).width == 16
+        with Image.open(io.BytesIO(stored(row.image.name))) as out:
+            assert out.mode == "RGB" and out.getpixel((8, 8)) == (128, 128, 128)
+
+    def test_animated_gif_keeps_its_first_frame(self):
+        """Frames beyond the first are not stored; the still is a PNG."""
+        frames = [Image.new("RGB", (30, 20), colour) for colour in (RED, BLUE, (20, 220, 20))]
+        gif = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+        assert validate_image(gif, "anim.gif").frames == 3
+        gif.seek(0)
+        row = attach_image(ReleaseFactory(), gif, "anim.gif")
+        assert row.image.name.endswith(".png")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert getattr(im, "n_frames", 1) == 1 and _close(im.convert("RGB").getpixel((5, 5)), RED)
+
+    def test_transparency_is_kept_in_png_and_webp_and_flattened_on_white_in_jpeg(self):
+        """Palette with a transparent colour -> RGBA original and WebP; JPEG fallback on white."""
+        im = Image.new("P", (20, 20), 0)
+        im.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+        im.paste(1, (10, 0, 20, 20))
+        row = attach_image(ReleaseFactory(), encode(im, "PNG", transparency=1), "logo.png")
+        with Image.open(io.BytesIO(stored(row.image.name))) as master:
+            assert master.mode == "RGBA" and master.getpixel((15, 5))[3] == 0
+        with Image.open(io.BytesIO(stored(row.renditions["thumb"]["webp"]))) as webp:
+            assert webp.mode == "RGBA"
+        with Image.open(io.BytesIO(stored(row.renditions["thumb"]["jpeg"]))) as jpeg:
+            assert _close(jpeg.getpixel((15, 5)), (255, 255, 255))
+
+    def test_fully_opaque_alpha_is_dropped(self):
+        """An RGBA PNG with no transparent pixel is stored as RGB."""
+        row = attach_image(ReleaseFactory(), encode(upright_photo().convert("RGBA"), "PNG"), "screen.png")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert im.mode == "RGB"
+
+    def test_names_are_unguessable_and_dated(self):
+        """releases/YYYY/MM/<32 hex>.jpg; the upload's own name is not used."""
+        row = attach_image(ReleaseFactory(), encode(upright_photo(), "JPEG"), "minister-secret-visit.jpg")
+        folder, year, month, name = row.image.name.split("/")
+        assert folder == "releases" and len(year) == 4 and len(month) == 2
+        assert len(name) == len("0" * 32 + ".jpg") and "minister" not in row.image.name
+        other = attach_image(row.release, encode(upright_photo(), "JPEG"), "minister-secret-visit.jpg")
+        assert other.image.name != row.image.name
+
+
+def _close(pixel, expected, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], expected))
+
+
+# --- renditions ----------------------------------------------------------------------------
+
+
+class TestRenditions:
+    def test_generated_once_at_save_in_webp_and_jpeg(self):
+        """A 2000x1500 photo gets a 1200 display and a 400 thumb, WebP and JPEG, recorded on the row."""
+        row = attach_image(ReleaseFactory(), encode(noise(2000, 1500), "JPEG"), "big.jpg", alt_text="a")
+        assert row.renditions["display"]["width"] == 1200 and row.renditions["display"]["height"] == 900
+        assert row.renditions["thumb"]["width"] == 400 and row.renditions["thumb"]["height"] == 300
+        for size, (width, height) in {"display": (1200, 900), "thumb": (400, 300)}.items():
+            for fmt, pillow_name in [("webp", "WEBP"), ("jpeg", "JPEG")]:
+                with Image.open(io.BytesIO(stored(row.renditions[size][fmt]))) as im:
+                    assert (im.format, im.size) == (pillow_name, (width, height))
+        assert ReleaseImage.objects.get(pk=row.pk).renditions == row.renditions
+
+    def test_small_images_are_not_enlarged(self):
+        """A 300x200 photo's renditions stay 300x200; srcset lists it once per format."""
+        row = attach_image(ReleaseFactory(), encode(noise(300, 200), "JPEG"), "small.jpg")
+        assert row.renditions["display"]["width"] == 300 and row.renditions["thumb"]["width"] == 300
+        pic = images.picture(row, "display")
+        assert pic["webp_srcset"].count("300w") == 1
+
+    def test_rendition_helper_gives_url_and_size(self):
+        """ReleaseImage.rendition(size, fmt) for templates and the admin; None when absent."""
+        row = attach_image(ReleaseFactory(), encode(noise(900, 600), "JPEG"), "x.jpg")
+        thumb = row.rendition("thumb", "webp")
+        assert thumb == {"url": "/media/" + row.renditions["thumb"]["webp"], "width": 400, "height": 267}
+        assert row.rendition("huge", "jpeg") is None
+
+    def test_replacing_the_photo_regenerates_renditions_and_removes_old_files_after_commit(
+        self, django_capture_on_commit_callbacks
+    ):
+        """New file, new renditions of the new size; the old files go once the transaction commits."""
+        row = attach_image(ReleaseFactory(), encode(noise(800, 600), "JPEG"), "first.jpg")
+        old = images.stored_names(row)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        row.image = SimpleUploadedFile("second.png", encode(noise(600, 800), "PNG").getvalue())
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            row.save()
+        assert all(default_storage.exists(name) for name in old)  # not yet committed
+        for callback in callbacks:
+            callback()
+        assert not any(default_storage.exists(name) for name in old)
+        row.refresh_from_db()
+        assert row.image.name.endswith(".png") and (row.width, row.height) == (600, 800)
+        assert row.renditions["thumb"]["width"] == 400 and row.renditions["thumb"]["height"] == 533
+        assert all(default_storage.exists(name) for name in images.stored_names(row))
+
+    def test_assigning_a_bad_file_through_the_orm_is_refused(self):
+        """Any code path that saves a photo goes through validation."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        row = ReleaseImage(release=ReleaseFactory(), image=SimpleUploadedFile("x.jpg", b"<html></html>"))
+        with pytest.raises(ImageRejected):
+            row.save()
+        assert not ReleaseImage.objects.exists() and media_files() == []
+
+
+class TestPictureInclude:
+    def test_picture_markup_without_queries(self, django_assert_num_queries):
+        """<picture> with a WebP source, JPEG fallback with width/height, alt, lazy; no inline style."""
+        row = attach_image(ReleaseFactory(), encode(noise(1600, 1200), "JPEG"), "x.jpg", alt_text="รัฐมนตรี <พบ> ทูต")
+        row = ReleaseImage.objects.get(pk=row.pk)
+        with django_assert_num_queries(0):
+            html = render_to_string("includes/picture.html", {"image": row, "size": "thumb", "lazy": True})
+        thumb, display = row.renditions["thumb"], row.renditions["display"]
+        assert html.startswith("<picture>") and html.rstrip().endswith("</picture>")
+        assert f'<source type="image/webp" srcset="/media/{thumb["webp"]} 400w, /media/{display["webp"]} 1200w"' in html
+        assert f'src="/media/{thumb["jpeg"]}"' in html and 'width="400" height="300"' in html
+        assert 'sizes="(max-width: 480px) 100vw, 400px"' in html
+        assert 'alt="รัฐมนตรี &lt;พบ&gt; ทูต"' in html and 'loading="lazy"' in html
+        assert "style" not in html
+
+    def test_display_size_eager(self):
+        """size="display" falls back to the 1200 JPEG; lazy=False leaves loading off."""
+        row = attach_image(ReleaseFactory(), encode(noise(1600, 1200), "JPEG"), "x.jpg", alt_text="a")
+        html = render_to_string("includes/picture.html", {"image": row, "size": "display", "lazy": False})
+        assert f'src="/media/{row.renditions["display"]["jpeg"]}"' in html and 'width="1200" height="900"' in html
+        assert "loading=" not in html
+
+    def test_row_without_renditions_shows_the_original(self):
+        """Rows stored before renditions existed still render, at their own size."""
+        row = attach_image(ReleaseFactory(), encode(noise(50, 40), "JPEG"), "x.jpg", alt_text="a")
+        ReleaseImage.objects.filter(pk=row.pk).update(renditions={})
+        html = render_to_string("includes/picture.html", {"image": ReleaseImage.objects.get(pk=row.pk), "size": "thumb"})
+        assert f'src="/media/{row.image.name}"' in html and 'width="50" height="40"' in html and "<source" not in html
+
+
+class TestEditorialHelpers:
+    def test_caption_falls_back_to_photo(self):
+        """Empty caption reads "Photo" (รูปภาพประกอบ in Thai)."""
+        row = attach_image(ReleaseFactory(), encode(upright_photo(), "JPEG"), "x.jpg")
+        assert row.display_caption in {"Photo", "รูปภาพประกอบ"}
+        row.caption = "ท่านรัฐมนตรี"
+        assert row.display_caption == "ท่านรัฐมนตรี"
+
+    def test_missing_alt_text(self):
+        """Release.missing_alt_text() lists photos without (or with blank) alt text."""
+        release = ReleaseFactory()
+        good = attach_image(release, encode(upright_photo(), "JPEG"), "a.jpg", alt_text="ภาพ")
+        blank = attach_image(release, encode(upright_photo(), "JPEG"), "b.jpg", alt_text="  ", order=1)
+        assert release.missing_alt_text() == [blank]
+        blank.alt_text = "ภาพ"
+        blank.save()
+        assert release.missing_alt_text() == [] and good.pk
+
+
+# --- lifecycle ----------------------------------------------------------------------------
+
+
+class TestLifecycle:
+    def test_deleting_a_photo_removes_its_files_after_commit(self, django_capture_on_commit_callbacks):
+        """Files stay until commit (a rollback keeps them), then all five go."""
+        row = attach_image(ReleaseFactory(), encode(noise(500, 400), "JPEG"), "x.jpg")
+        names = images.stored_names(row)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            row.delete()
+        assert all(default_storage.exists(name) for name in names)
+        for callback in callbacks:
+            callback()
+        assert media_files() == []
+
+    def test_rolled_back_delete_keeps_files(self):
+        """A delete inside a transaction that rolls back leaves the files in place."""
+        row = attach_image(ReleaseFactory(), encode(noise(100, 80), "JPEG"), "x.jpg")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            row.delete()
+            raise RuntimeError
+        assert all(default_storage.exists(name) for name in images.stored_names(row))
+
+    def test_deleting_a_release_removes_its_photos_files(self, django_capture_on_commit_callbacks):
+        """The cascade fires the same cleanup for every photo."""
+        release = ReleaseFactory()
+        for n in range(2):
+            attach_image(release, encode(noise(100, 80), "JPEG"), f"{n}.jpg", order=n)
+        assert len(media_files()) == 10
+        with django_capture_on_commit_callbacks(execute=True):
+            release.delete()
+        assert media_files() == []
+
+    def test_disk_full_leaves_no_row_and_no_file(self):
+        """The third write fails half way (ENOSPC): no row, and nothing, not even the half file, is left."""
+        real_save = FileSystemStorage._save
+        calls = []
+
+        def failing_save(storage, name, content):
+            calls.append(name)
+            if len(calls) == 3:
+                with open(storage.path(name), "wb") as half:
+                    half.write(content.read()[:10])
+                raise OSError(28, "No space left on device")
+            return real_save(storage, name, content)
+
+        release = ReleaseFactory()
+        with mock.patch.object(FileSystemStorage, "_save", failing_save), pytest.raises(OSError):
+            attach_image(release, encode(noise(600, 400), "JPEG"), "x.jpg")
+        assert len(calls) == 3
+        assert not ReleaseImage.objects.exists()
+        assert media_files() == []
+
+    def test_database_failure_after_writing_removes_the_files(self):
+        """If the row cannot be saved, the files written for it are removed."""
+        release = ReleaseFactory()
+        with mock.patch("django.db.models.Model.save_base", side_effect=RuntimeError("db down")):
+            with pytest.raises(RuntimeError):
+                attach_image(release, encode(noise(100, 80), "JPEG"), "x.jpg")
+        assert media_files() == []
+
+
+class TestCleanupMedia:
+    def _orphan(self, name, age_hours=2):
+        saved = default_storage.save(name, io.BytesIO(b"orphan"))
+        old = (datetime.datetime.now() - datetime.timedelta(hours=age_hours)).timestamp()
+        os.utime(default_storage.path(saved), (old, old))
+        return saved
+
+    def test_dry_run_lists_and_keeps_then_run_deletes_only_orphans(self):
+        """Old unreferenced files go; files rows use, young files and other folders stay."""
+        row = attach_image(ReleaseFactory(), encode(noise(100, 80), "JPEG"), "x.jpg")
+        orphan = self._orphan("releases/2020/01/abandoned.jpg")
+        young = self._orphan("releases/2020/01/in-flight.jpg", age_hours=0)
+        elsewhere = self._orphan("exports/report.csv")
+        out = io.StringIO()
+        call_command("cleanup_media", "--dry-run", stdout=out, stderr=io.StringIO())
+        assert "would delete: releases/2020/01/abandoned.jpg" in out.getvalue()
+        assert "in-flight" not in out.getvalue() and default_storage.exists(orphan)
+        call_command("cleanup_media", stdout=io.StringIO(), stderr=io.StringIO())
+        assert not default_storage.exists(orphan)
+        assert default_storage.exists(young) and default_storage.exists(elsewhere)
+        assert all(default_storage.exists(name) for name in images.stored_names(row))
+
+    def test_reports_rows_pointing_at_missing_files(self):
+        """A row whose file vanished is reported, not silently ignored."""
+        row = attach_image(ReleaseFactory(), encode(noise(100, 80), "JPEG"), "x.jpg")
+        default_storage.delete(row.image.name)
+        err = io.StringIO()
+        call_command("cleanup_media", "--dry-run", stdout=io.StringIO(), stderr=err)
+        assert f"missing: {row.image.name}" in err.getvalue()
+
+    def test_official_portraits_are_referenced(self):
+        """A portrait in use is not an orphan."""
+        from django.core.files.base import ContentFile
+
+        from tests.factories import OfficialFactory
+
+        official = OfficialFactory(portrait=ContentFile(encode(upright_photo(), "JPEG").getvalue(), name="p.jpg"))
+        os.utime(default_storage.path(official.portrait.name), (0, 0))
+        call_command("cleanup_media", stdout=io.StringIO(), stderr=io.StringIO())
+        assert default_storage.exists(official.portrait.name)
