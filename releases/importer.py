@@ -164,7 +164,7 @@ def parse(text, today=None):
     body_end = filled[end][0] - 1 if end < len(filled) else len(lines)
     paragraphs = tuple(split_paragraphs("\n".join(lines[body_start:body_end])))
     if not paragraphs:
-        raise SourceError("no body text after the heading lines", line=body_start + 1)
+        raise SourceError("no body text after the heading lines", line=body_start)
     return ParsedRelease(title, release_date, view_count, paragraphs, photos)
 
 
@@ -274,11 +274,16 @@ THAI_HONORIFICS = [
     "พล.อ.อ.", "พล.ร.อ.", "พล.ต.อ.", "พล.อ.", "พล.ท.", "พล.ต.", "พ.อ.", "พ.ต.อ.",
 ]
 LATIN_HONORIFICS = ["H.E. Mr.", "H.E. Mrs.", "H.E. Ms.", "H.E. Dr.", "H.E.", "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Prof."]
-# Words that turn a stretch of text after นาย/นาง into a sentence rather than a name.
+# Words that turn a stretch of text after นาย/นาง into a sentence or a job title rather than a name:
+# whole tokens, and the starts of compound tokens newmm keeps together (กล่าวว่า, พร้อมด้วย).
 _NOT_NAME_WORDS = {
-    "กล่าว", "ว่า", "ได้", "และ", "เป็น", "ให้", "ที่", "ซึ่ง", "จะ", "ยัง", "พร้อม", "เข้า", "ร่วม", "เดินทาง",
+    "ว่า", "ได้", "และ", "เป็น", "ให้", "ที่", "ซึ่ง", "จะ", "ยัง", "พร้อม", "เข้า", "ร่วม", "เดินทาง",
     "พบ", "หารือ", "กับ", "ของ", "ใน", "โดย", "เพื่อ", "แจ้ง", "ระบุ", "แถลง", "มอบ", "เยือน", "ต้อนรับ",
 }
+_NOT_NAME_STARTS = (
+    "กล่าว", "เปิดเผย", "เห็นพ้อง", "ทั้งสอง", "พร้อมด้วย", "ผู้แทน", "ผู้อำนวยการ", "รัฐมนตรี", "อธิบดี",
+    "เอกอัครราชทูต", "นายก", "ปลัด", "เลขาธิการ", "ประธาน", "โฆษก",
+)
 _LATIN_TITLE_WORDS = {
     "Minister", "Deputy", "Prime", "Secretary", "Ambassador", "Director", "General", "President", "Permanent",
     "Foreign", "Affairs", "Spokesperson", "Chairman", "Governor", "Consul", "Vice", "Head", "Chief", "Senior",
@@ -348,8 +353,8 @@ def find_candidates(text):
             if not thai_name or honorific in LATIN_HONORIFICS:
                 continue
             given, surname = thai_name.groups()
-            tokens = set(_word_tokenize(given)) | set(_word_tokenize(surname))
-            if tokens & _NOT_NAME_WORDS:
+            tokens = _word_tokenize(given) + _word_tokenize(surname)
+            if any(token in _NOT_NAME_WORDS or token.startswith(_NOT_NAME_STARTS) for token in tokens):
                 continue
             name = f"{given} {surname}"
         if honorific in ("นาย", "นาง", "นางสาว") and not _starts_a_word(text, match.start(), honorific):
