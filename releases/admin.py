@@ -164,6 +164,12 @@ class ReleaseAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_images=Count("images", distinct=True))
 
+    def get_search_results(self, request, queryset, search_term):
+        # Thai-aware word search (releases/search.py) over the admin's queryset, drafts included.
+        from .search import search_releases
+
+        return search_releases(queryset, search_term), False
+
     # --- columns -----------------------------------------------------------
     @admin.display(description=_("release date"), ordering="release_date")
     def thai_release_date(self, obj):

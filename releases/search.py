@@ -83,7 +83,8 @@ def normalize(text):
 def _is_token_char(ch):
     # Letters, digits and Thai vowel/tone marks; exactly what FTS5's tokenizer (categories
     # 'L* N* Mn Mc') and PostgreSQL's parser keep, so both see the same words.
-    return unicodedata.category(ch)[0] in "LNM" and unicodedata.category(ch) != "Me"
+    # ฯ (abbreviation mark) is a letter to Unicode but punctuation to a reader: 'สหรัฐฯ' is 'สหรัฐ'.
+    return ch not in "\u0e2f" and unicodedata.category(ch)[0] in "LNM" and unicodedata.category(ch) != "Me"
 
 
 def _split_token(token):
@@ -282,8 +283,13 @@ class Term:
 
 
 def clean_query(query):
-    """The query cut to MAX_QUERY_LENGTH characters, spaces collapsed."""
-    return _SPACE.sub(" ", str(query or "")).strip()[:MAX_QUERY_LENGTH]
+    """The query cut to MAX_QUERY_LENGTH characters (at a space when there is one, so no
+    half word is searched for), spaces collapsed."""
+    query = _SPACE.sub(" ", str(query or "")).strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        query = query[: MAX_QUERY_LENGTH + 1]
+        query = query[: query.rfind(" ")] if " " in query else query[:MAX_QUERY_LENGTH]
+    return query.strip()
 
 
 def parse_query(query, trie=None):
@@ -476,11 +482,13 @@ def _index_on_partial_save(sender, instance, update_fields=None, raw=False, **kw
 
 @receiver(m2m_changed, sender=Release.officials.through, dispatch_uid="search_officials_changed")
 def _index_on_officials_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if reverse:  # official.releases.add(...): pk_set holds releases (None on clear)
-        reindex(pk_set if pk_set is not None else None, official=instance if pk_set is None else None)
-    else:
+    if reverse and action == "pre_clear":  # official.releases.clear(): remember who was linked
+        instance._search_release_ids = list(instance.releases.values_list("pk", flat=True))
+    elif reverse and action == "post_clear":
+        reindex(getattr(instance, "_search_release_ids", []))
+    elif reverse and action in ("post_add", "post_remove"):  # pk_set holds releases
+        reindex(pk_set)
+    elif action in ("post_add", "post_remove", "post_clear"):
         reindex([instance.pk])
 
 
@@ -615,11 +623,14 @@ def uninstall_index(conn):
 
 def ensure_index(conn):
     """After migrate: reinstall triggers a later SQLite table rebuild dropped, and resync."""
-    if conn.vendor != "sqlite":
-        if conn.vendor == "postgresql" and _has_search_columns(conn):
+    if not _has_search_columns(conn):
+        return
+    if conn.vendor == "postgresql":
+        # PostgreSQL keeps triggers through ALTER TABLE; only a missing column needs the install.
+        if not _has_search_columns(conn, [VECTOR_COLUMN]):
             install_index(conn)
         return
-    if not _has_search_columns(conn):
+    if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", (f"{FTS_TABLE}_%",))
@@ -637,13 +648,13 @@ def rebuild_fts(conn=connection):
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-def _has_search_columns(conn):
+def _has_search_columns(conn, names=SEARCH_FIELDS):
     with conn.cursor() as cursor:
         tables = conn.introspection.table_names(cursor)
         if "releases_release" not in tables:
             return False
         columns = {c.name for c in conn.introspection.get_table_description(cursor, "releases_release")}
-    return set(SEARCH_FIELDS) <= columns
+    return set(names) <= columns
 
 
 @receiver(post_migrate, dispatch_uid="search_post_migrate")

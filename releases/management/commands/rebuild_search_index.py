@@ -1,0 +1,36 @@
+"""Recompute every release's search fields (after an import with bulk writes, or a dictionary change)."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from tqdm import tqdm
+
+from releases import search
+from releases.models import Release
+
+
+class Command(BaseCommand):
+    help = "Re-segment every release and rebuild the full-text index, in batches."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500, help="Releases per transaction (default 500).")
+
+    def handle(self, *args, batch_size, verbosity, **options):
+        total = Release.objects.count()
+        # A bar on a terminal; plain "n/total" lines in logs and pipes.
+        interactive = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
+        bar = tqdm(total=total, unit="release", file=self.stderr, disable=verbosity == 0 or not interactive)
+        done = 0
+
+        def progress(n):
+            nonlocal done
+            done += n
+            bar.update(n)
+            if not interactive and verbosity > 0:
+                self.stderr.write(f"{done}/{total}")
+
+        count = search.reindex_queryset(Release.objects.all(), batch_size=max(batch_size, 1), progress=progress)
+        bar.close()
+        search.rebuild_fts(connection)
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count} releases."))

@@ -1,0 +1,335 @@
+"""Thai-aware search (releases/search.py): the query table, ranking, index upkeep, admin; both databases."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from releases import search
+from releases.models import Release
+from tests.factories import OfficialFactory, ReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 6, 1)
+
+# Our own test texts. key -> (title, body, days before TODAY, extra factory arguments).
+CORPUS = {
+    "vaccine": ("ไทยรับมอบวัคซีนโควิด-๑๙ จากญี่ปุ่น ปี ๒๕๖๔", "รัฐบาลญี่ปุ่นส่งมอบวัคซีนเพิ่มเติมให้ประเทศไทยเป็นครั้งที่สาม", 30, {}),
+    "pfizer": ("กระทรวงสาธารณสุขรับวัคซีนไฟเซอร์ (Pfizer) ล็อตแรก", "วัคซีนจำนวนหนึ่งล้านโดสเดินทางถึงท่าอากาศยานสุวรรณภูมิ", 29, {}),
+    "ministry": ("แถลงการณ์กระทรวงการต่างประเทศเรื่องสถานการณ์ในภูมิภาค", "กระทรวงการต่างประเทศติดตามสถานการณ์อย่างใกล้ชิด", 20, {}),
+    "abroad": ("คนไทยในต่างประเทศลงทะเบียนเลือกตั้งล่วงหน้า", "ผู้มีสิทธิเลือกตั้งสามารถลงทะเบียนได้ทางออนไลน์", 21, {}),
+    "abroad_body": ("สถานเอกอัครราชทูตเปิดรับลงทะเบียน", "ผู้ที่พำนักในต่างประเทศโปรดติดต่อสถานทูต", 19, {}),
+    "longtime": ("ความสัมพันธ์ไทย-ลาว", "ความร่วมมือที่ยาวนานระหว่างสองประเทศ และความพยายามร่วมกันของทั้งสองฝ่าย", 18, {}),
+    "medicine": ("บริจาคยาและเวชภัณฑ์แก่เมียนมา", "สิ่งของบรรเทาทุกข์ออกเดินทางจากกรุงเทพมหานคร", 17, {}),
+    "medicine_compound": ("ส่งมอบยารักษาโรคแก่ผู้ประสบภัย", "ความช่วยเหลือด้านมนุษยธรรม", 25, {}),
+    "blinken": ("รัฐมนตรีหารือกับ Antony Blinken ทางโทรศัพท์", "ทั้งสองฝ่ายแลกเปลี่ยนความเห็นเรื่องความมั่นคงทางทะเล", 16, {}),
+    "english": (
+        "Thailand hands over medical supplies to Laos",
+        "The Ministry of Foreign Affairs announced today that supplies left Bangkok.",
+        15,
+        {"language": "en"},
+    ),
+    "asean_title": ("การประชุมรัฐมนตรีอาเซียนครั้งที่ ๕๔", "ผู้แทนจากสิบประเทศเข้าร่วมการประชุม", 40, {}),
+    "asean_body": ("ผลการเยือนกรุงจาการ์ตา", "รัฐมนตรีเดินทางไปร่วมหารือกับเลขาธิการอาเซียนเรื่องความร่วมมือ", 10, {}),
+    "passport": ("ปรับค่าธรรมเนียมหนังสือเดินทาง", "อัตราใหม่มีผลตั้งแต่วันที่ 1 ตุลาคม 2564", 12, {}),
+    "twin_old": ("โครงการทุนการศึกษาสำหรับนักศึกษาต่างชาติ", "รายละเอียดโครงการทุนการศึกษา", 50, {}),
+    "twin_new": ("โครงการทุนการศึกษาสำหรับนักศึกษาต่างชาติ", "รายละเอียดโครงการทุนการศึกษา", 5, {}),
+    "draft": ("ร่างข่าววัคซีนโควิด-19 ยังไม่เผยแพร่", "ร่างที่ยังไม่ได้ตรวจ Blinken", 1, {"draft": True}),
+    "scheduled": ("ข่าววัคซีนที่ตั้งเวลาเผยแพร่ล่วงหน้า", "จะเผยแพร่พรุ่งนี้ Blinken", 0, {"scheduled": True}),
+}
+NEVER_PUBLIC = {"draft", "scheduled"}
+
+
+@pytest.fixture
+def corpus():
+    official = OfficialFactory(
+        honorific="นาย", name_th="ปรีชา สายสุวรรณ", name_en="Preecha Saisuwan", slug="preecha", aliases="นาย Preecha S."
+    )
+    releases = {}
+    for key, (title, body, days, extra) in CORPUS.items():
+        releases[key] = ReleaseFactory(title=title, body=body, release_date=TODAY - datetime.timedelta(days=days), **extra)
+    # Linked to the official, whose name appears nowhere in its text.
+    releases["linked"] = ReleaseFactory(
+        title="การเยือนกัมพูชาอย่างเป็นทางการ", body="คณะผู้แทนเดินทางถึงกรุงพนมเปญ", release_date=TODAY - datetime.timedelta(days=33)
+    )
+    releases["linked"].officials.add(official)
+    return releases
+
+
+def found(query, releases):
+    """Keys of the public releases the query finds, in result order."""
+    by_pk = {release.pk: key for key, release in releases.items()}
+    return [by_pk[pk] for pk in search.search_releases(Release.objects.published(), query).values_list("pk", flat=True)]
+
+
+# (query, must find, must not find)
+QUERY_TABLE = [
+    ("วัคซีน", {"vaccine", "pfizer"}, {"draft", "scheduled", "ministry", "medicine"}),
+    ("โควิด-19", {"vaccine"}, {"draft", "pfizer"}),
+    ("โควิด-๑๙", {"vaccine"}, {"draft"}),
+    ("โควิด 19", {"vaccine"}, {"pfizer"}),
+    ("2564", {"vaccine", "passport"}, {"pfizer"}),
+    ("๒๕๖๔", {"vaccine", "passport"}, {"pfizer"}),
+    ("ยา", {"medicine", "medicine_compound"}, {"longtime", "abroad"}),
+    ("ยาวนาน", {"longtime"}, {"medicine"}),
+    ("พยายาม", {"longtime"}, {"medicine"}),
+    ("blinken", {"blinken"}, {"draft", "scheduled"}),
+    ("BLINKEN", {"blinken"}, {"english"}),
+    ("Antony Blinken", {"blinken"}, {"english"}),
+    ("ministry", {"english"}, {"ministry"}),
+    ("Ministry Affairs", {"english"}, set()),
+    ('"foreign affairs"', {"english"}, set()),
+    ('"affairs foreign"', set(), {"english"}),
+    ("วัคซีน ญี่ปุ่น", {"vaccine"}, {"pfizer"}),
+    ("วัคซีน Pfizer", {"pfizer"}, {"vaccine"}),
+    ("ไฟเซอร์", {"pfizer"}, {"vaccine"}),
+    ("วัคซีนไฟเซอร์", {"pfizer"}, {"vaccine"}),
+    ("วัคซีน ไม่มีคำนี้", set(), {"vaccine", "pfizer"}),
+    ('"ส่งมอบวัคซีน"', {"vaccine"}, {"pfizer"}),
+    ('"วัคซีนส่งมอบ"', set(), {"vaccine", "pfizer"}),
+    ("ต่างประเทศ", {"abroad", "abroad_body", "ministry"}, {"longtime"}),
+    ("กระทรวงการต่างประเทศ", {"ministry"}, {"abroad", "abroad_body"}),
+    ("อาเซียน", {"asean_title", "asean_body"}, {"vaccine"}),
+    ("หนังสือเดินทาง", {"passport"}, {"vaccine"}),
+    ("เดินทาง", {"passport", "pfizer", "medicine", "linked"}, {"vaccine"}),
+    ("สายสุวรรณ", {"linked"}, {"vaccine"}),
+    ("ปรีชา สายสุวรรณ", {"linked"}, set()),
+    ("saisuwan", {"linked"}, set()),
+    ("Preecha", {"linked"}, set()),
+    ("พนมเปญ", {"linked"}, set()),
+    ("Laos", {"english"}, {"longtime"}),
+    ("ลาว", {"longtime"}, {"english"}),
+    ("ทุนการศึกษา", {"twin_old", "twin_new"}, set()),
+    ("ร่างข่าว", set(), {"draft"}),
+    ("สหรัฐฯ", set(), set(CORPUS)),
+]
+
+
+@pytest.mark.parametrize("query, hits, misses", QUERY_TABLE, ids=[row[0] for row in QUERY_TABLE])
+def test_query_table(corpus, query, hits, misses):
+    """Each query finds what a reader expects and nothing it should not, on either database."""
+    result = set(found(query, corpus))
+    assert hits <= result, f"{query!r} missed {hits - result}"
+    assert not (result & misses), f"{query!r} wrongly found {result & misses}"
+    assert not (result & NEVER_PUBLIC)
+
+
+def test_query_table_is_large_enough():
+    assert len(QUERY_TABLE) >= 30
+
+
+# --- ordering -------------------------------------------------------------------------------
+
+
+def test_whole_word_hits_rank_above_compound_hits(corpus):
+    """ต่างประเทศ as a word beats ต่างประเทศ found only inside กระทรวงการต่างประเทศ."""
+    order = found("ต่างประเทศ", corpus)
+    assert order.index("abroad") < order.index("ministry")
+    assert order.index("abroad_body") < order.index("ministry")
+
+
+def test_title_hit_ranks_above_body_hit_even_when_older(corpus):
+    order = found("อาเซียน", corpus)
+    assert order.index("asean_title") < order.index("asean_body")
+    assert corpus["asean_title"].release_date < corpus["asean_body"].release_date
+
+
+def test_title_hit_ranks_above_body_hit_within_words(corpus):
+    order = found("ต่างประเทศ", corpus)
+    assert order.index("abroad") < order.index("abroad_body")
+
+
+def test_newest_first_among_equals(corpus):
+    assert found("ทุนการศึกษา", corpus)[:2] == ["twin_new", "twin_old"]
+
+
+def test_word_hit_ranks_above_syllable_hit_for_ya(corpus):
+    order = found("ยา", corpus)
+    assert order.index("medicine") < order.index("medicine_compound")
+
+
+# --- queries that are not really queries ----------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "“ ”", "-- ??", None, "ๆ ฯ"[2:]])
+def test_empty_or_punctuation_only_query_returns_queryset_unchanged(corpus, query):
+    base = Release.objects.published().newest_first()
+    assert list(search.search_releases(base, query)) == list(base)
+
+
+def test_over_long_query_is_cut_not_failed(corpus):
+    assert len(search.clean_query("ก" * 10_000)) == search.MAX_QUERY_LENGTH
+    # Cut at a space: the half word at the limit is dropped, the rest still searched.
+    assert search.clean_query("วัคซีน " + "ก" * 10_000) == "วัคซีน"
+    assert "vaccine" in found("วัคซีน " + "ก" * 10_000, corpus)
+    assert "vaccine" in found("วัคซีน " * 500, corpus)
+    assert found("ญี่ปุ่น" * 2000, corpus) == []
+
+
+def test_many_terms_are_capped(corpus):
+    terms = search.parse_query(" ".join(f"คำ{n}" for n in range(50)))
+    assert len(terms) == search.MAX_QUERY_TERMS
+
+
+def test_search_narrows_the_given_queryset(corpus):
+    """Other filters (here: language) stay applied; drafts are never returned from published()."""
+    queryset = Release.objects.published().filter(language="th")
+    assert search.search_releases(queryset, "ministry").count() == 0
+    assert search.search_releases(Release.objects.all(), "ร่างข่าว").get() == corpus["draft"]
+
+
+# --- normalisation and segmentation -----------------------------------------------------------
+
+
+def test_normalize_folds_digits_case_and_keeps_sara_am():
+    assert search.normalize("โควิด-๑๙ COVID") == "โควิด-19 covid"
+    # NFKC would split ำ into ํ + า; NFC keeps it.
+    assert search.normalize("น้ำ") == "น้ำ"
+    assert search.normalize("เเปลก") == "แปลก"
+
+
+def test_tokenize_drops_punctuation_and_splits_hyphenated_words():
+    assert search.tokenize("โควิด-๑๙ (Pfizer)!") == ["โควิด", "19", "pfizer"]
+
+
+def test_officials_names_are_added_to_the_dictionary_not_replacing_it(db):
+    assert search.tokenize("นายสมปองวิริยะกุลวงศ์") != ["นาย", "สมปองวิริยะกุลวงศ์"]
+    OfficialFactory(name_th="สมปอง วิริยะกุลวงศ์", aliases="นายสมปอง วิริยะกุลวงศ์")
+    assert search.tokenize("นายสมปอง วิริยะกุลวงศ์ แถลงข่าว", search.dictionary.trie(verify=True)) == [
+        "นาย", "สมปอง", "วิริยะกุลวงศ์", "แถลงข่าว",
+    ]
+
+
+def test_domain_terms_stay_whole():
+    assert "ซิโนแวค" in search.tokenize("วัคซีนซิโนแวค")
+
+
+# --- keeping the index current ---------------------------------------------------------------------
+
+
+def test_editing_a_release_updates_its_index(db):
+    release = ReleaseFactory(title="ข่าวเดิม", body="เนื้อหาเดิม")
+    release.title = "ข่าวใหม่เรื่องทุเรียน"
+    release.save()
+    assert list(search.search_releases(Release.objects.published(), "ทุเรียน")) == [release]
+    assert not search.search_releases(Release.objects.published(), "เดิม").filter(search_tier=search.TIER_TITLE)
+
+
+def test_save_with_update_fields_updates_its_index(db):
+    release = ReleaseFactory(title="ข่าวเดิม", body="เนื้อหาเดิม")
+    release.body = "เนื้อหาเรื่องมังคุด"
+    release.save(update_fields=["body"])
+    assert list(search.search_releases(Release.objects.published(), "มังคุด")) == [release]
+
+
+def test_linking_and_unlinking_an_official_updates_the_index(db):
+    release = ReleaseFactory()
+    official = OfficialFactory(name_th="วิไลวรรณ ทองประเสริฐ", name_en="Wilaiwan Thongprasert")
+    release.officials.add(official)
+    assert list(search.search_releases(Release.objects.published(), "ทองประเสริฐ")) == [release]
+    release.officials.remove(official)
+    assert not search.search_releases(Release.objects.published(), "ทองประเสริฐ").exists()
+    official.releases.add(release)
+    assert list(search.search_releases(Release.objects.published(), "wilaiwan")) == [release]
+    official.releases.clear()
+    assert not search.search_releases(Release.objects.published(), "wilaiwan").exists()
+
+
+def test_changing_an_officials_alias_updates_linked_releases(db):
+    release = ReleaseFactory()
+    official = OfficialFactory()
+    release.officials.add(official)
+    official.aliases = "ท่านทูตมานพ"
+    official.save()
+    assert list(search.search_releases(Release.objects.published(), "มานพ")) == [release]
+
+
+def test_deleting_an_official_removes_the_name_from_the_index(db):
+    release = ReleaseFactory()
+    official = OfficialFactory(name_en="Zanzibar Official")
+    release.officials.add(official)
+    official.delete()
+    assert not search.search_releases(Release.objects.published(), "zanzibar").exists()
+
+
+def test_deleted_release_leaves_the_index(db):
+    release = ReleaseFactory(title="ข่าวมะม่วงส่งออก")
+    release.delete()
+    ReleaseFactory(title="อีกข่าวหนึ่ง")
+    assert not search.search_releases(Release.objects.all(), "มะม่วง").exists()
+
+
+def test_view_count_update_does_not_touch_the_index(db):
+    release = ReleaseFactory(title="ข่าวลำไย")
+    Release.objects.filter(pk=release.pk).update(view_count=5)
+    assert list(search.search_releases(Release.objects.published(), "ลำไย")) == [release]
+
+
+def test_rebuild_search_index_command(db):
+    releases = [ReleaseFactory(title=f"ข่าวเงาะฉบับที่ {n}") for n in range(5)]
+    Release.objects.update(search_title="", search_summary="", search_body="", search_syllables="")
+    assert not search.search_releases(Release.objects.all(), "เงาะ").exists()
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--batch-size", "2", stdout=out, stderr=io.StringIO())
+    assert set(search.search_releases(Release.objects.all(), "เงาะ")) == set(releases)
+    assert "5" in out.getvalue()
+
+
+def test_ensure_index_reinstalls_and_resyncs(db):
+    """A later SQLite table rebuild drops triggers (on PostgreSQL: a lost column); the
+    post_migrate check puts them back and resynchronises the index."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER {search.FTS_TABLE}_ai")
+        release = ReleaseFactory(title="ข่าวสับปะรด")
+        assert not search.search_releases(Release.objects.all(), "สับปะรด").exists()
+        search.ensure_index(connection)
+    else:
+        search.uninstall_index(connection)
+        search.ensure_index(connection)
+        release = ReleaseFactory(title="ข่าวสับปะรด")
+    assert list(search.search_releases(Release.objects.all(), "สับปะรด")) == [release]
+
+
+# --- highlighted snippets -----------------------------------------------------------------------
+
+
+def test_highlight_marks_matched_words_in_the_original_text(db):
+    release = ReleaseFactory(title="ข่าว", body="ไทยได้รับวัคซีนโควิด-๑๙ แล้ว <b>ทั้งหมด</b>")
+    snippet = search.highlight(release, "โควิด-19")
+    assert "<mark>โควิด</mark>-<mark>๑๙</mark>" in snippet
+    assert "&lt;b&gt;" in snippet
+
+
+def test_highlight_marks_a_word_found_inside_a_compound(db):
+    release = ReleaseFactory(title="ข่าว", body="กระทรวงการต่างประเทศแถลง")
+    assert "<mark>กระทรวงการต่างประเทศ</mark>" in search.highlight(release, "ต่างประเทศ")
+
+
+def test_highlight_without_a_match_falls_back_to_the_summary(db):
+    release = ReleaseFactory(title="ข่าว", body="ย่อหน้าแรก")
+    assert search.highlight(release, "ทุเรียน") == "ย่อหน้าแรก"
+    assert search.highlight(release, "") == "ย่อหน้าแรก"
+
+
+# --- the admin ---------------------------------------------------------------------------------
+
+
+def test_admin_search_finds_drafts_by_thai_word(publisher_client, corpus):
+    response = publisher_client.get(reverse("admin:releases_release_changelist"), {"q": "วัคซีน"})
+    assert response.status_code == 200
+    shown = {release.pk for release in response.context["cl"].result_list}
+    assert corpus["draft"].pk in shown and corpus["vaccine"].pk in shown
+    assert corpus["medicine"].pk not in shown
+
+
+def test_admin_search_with_punctuation_only_lists_everything(publisher_client, corpus):
+    response = publisher_client.get(reverse("admin:releases_release_changelist"), {"q": "!!"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == Release.objects.count()
