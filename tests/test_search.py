@@ -333,3 +333,26 @@ def test_admin_search_with_punctuation_only_lists_everything(publisher_client, c
     response = publisher_client.get(reverse("admin:releases_release_changelist"), {"q": "!!"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == Release.objects.count()
+
+
+# --- the public list ------------------------------------------------------------------------------
+
+
+def test_public_list_search_ranks_highlights_and_keeps_query_count(client, corpus, django_assert_max_num_queries):
+    search.dictionary.trie()  # built once per process, not per request
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("releases:list"), {"q": "ต่างประเทศ"})
+    assert response.status_code == 200
+    keys = {release.pk: key for key, release in corpus.items()}
+    order = [keys[release.pk] for release in response.context["releases"]]
+    assert order.index("abroad") < order.index("ministry")
+    assert "draft" not in order
+    assert "<mark>ต่างประเทศ</mark>" in response.content.decode()
+
+
+def test_public_list_without_query_stays_by_date(client, corpus, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("releases:list"), {"q": " !! "})
+    assert response.status_code == 200
+    shown = list(response.context["releases"])
+    assert shown == list(Release.objects.published().newest_first()[:20])
