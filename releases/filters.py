@@ -70,6 +70,15 @@ def filter_choices():
     return choices[0], choices[1]
 
 
+class ReleaseFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The start date must not be after the end date."))
+        return cleaned
+
+
 class ReleaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", max_length=MAX_QUERY_LENGTH,
@@ -93,6 +102,7 @@ class ReleaseFilter(django_filters.FilterSet):
     class Meta:
         model = Release
         fields = []  # all declared above; nothing generated from the model
+        form = ReleaseFilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +115,11 @@ class ReleaseFilter(django_filters.FilterSet):
         from .search import search_releases
 
         return search_releases(queryset, value)
+
+    @property
+    def search_query(self):
+        """The valid free-text query, or ''."""
+        return (self.form.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""
 
     @property
     def active(self):

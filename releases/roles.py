@@ -1,7 +1,10 @@
 """The editorial roles: who may publish. One place for the rule, used by admin and views."""
 
-EDITOR = "Editor"
-PUBLISHER = "Publisher"
+from django.utils.translation import gettext_noop
+
+# Stored in English (code refers to them); marked so the admin can show them translated.
+EDITOR = gettext_noop("Editor")
+PUBLISHER = gettext_noop("Publisher")
 PUBLISH_PERMISSION = "releases.publish_release"
 
 

@@ -15,12 +15,14 @@ from django_filters.views import FilterView
 from . import counters
 from .filters import ReleaseFilter
 from .images import picture
+from .search import SEARCH_FIELDS, with_highlights
 from .models import Official, Release
 
 
 class PublishedReleaseMixin:
     def get_queryset(self):
-        return Release.objects.published().select_related("category")
+        # The search index copies and import bookkeeping are large and never shown.
+        return Release.objects.published().select_related("category").defer(*SEARCH_FIELDS, "import_snapshot")
 
 
 class PageRangeMixin:
@@ -54,6 +56,13 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().newest_first().prefetch_related("images")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.filterset.search_query
+        if query:
+            with_highlights(context["releases"], query)
+        return context
 
 
 def _officials_with_positions():
