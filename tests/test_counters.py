@@ -526,7 +526,7 @@ class TestBuffered:
         cache.delete("views:flush-lock")
         assert counters.flush_pending() == (1, 1)
 
-    def test_command_reports_what_it_wrote(self, rf):
+    def test_command_reports_what_it_wrote(self, rf, shared_cache):
         """`manage.py flush_view_counts` says how many views went to how many releases."""
         release = ReleaseFactory()
         counters.record_view(view(rf, release, ip="203.0.113.1"), release)
@@ -537,6 +537,8 @@ class TestBuffered:
         out = io.StringIO()
         call_command("flush_view_counts", stdout=out)
         assert "Wrote 2 views to 1 releases." in out.getvalue() and stored(release) == 2
+        # A per-process cache cannot hold other processes' views: the command says so.
+        assert ("cache is local memory" in out.getvalue()) == (shared_cache == "locmem")
         cache.add("views:flush-lock", 1)
         out = io.StringIO()
         call_command("flush_view_counts", stdout=out)
@@ -619,3 +621,66 @@ def test_concurrent_views_and_flushes_lose_nothing(rf, threads_db, shared_cache)
     assert stored(release) == total
     release.refresh_from_db()
     assert counters.displayed_views(release) == total
+
+
+# --- through the public detail page ---------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestDetailPage:
+    def get(self, client, release, ua=BROWSER_UA, ip="203.0.113.50", method="get", path=None):
+        return getattr(client, method)(path or release.get_absolute_url(), REMOTE_ADDR=ip, headers={"User-Agent": ua})
+
+    def test_reader_counts_once_and_sees_the_count(self, client, django_assert_max_num_queries):
+        """The detail page counts a reader's first GET, shows it, and not their reload."""
+        release = ReleaseFactory()
+        with django_assert_max_num_queries(7), CaptureQueriesContext(connection) as first:
+            response = self.get(client, release)
+        assert response.status_code == 200 and response.context["views"] == 1
+        with CaptureQueriesContext(connection) as reload:
+            response = self.get(client, release)
+        assert response.context["views"] == 1
+        # Counting costs the page exactly one statement: the UPDATE.
+        updates = [sum(q["sql"].lower().startswith("update") for q in run.captured_queries) for run in (first, reload)]
+        assert len(first) == len(reload) + 1 and updates == [1, 0]
+        self.get(client, release, ip="203.0.113.51")
+        assert stored(release) == 2
+
+    def test_head_bot_and_prefetch_do_not_count(self, client, django_assert_max_num_queries):
+        """HEAD, a LINE link preview and a prefetch get the page but add nothing."""
+        release = ReleaseFactory()
+        with django_assert_max_num_queries(6):
+            assert self.get(client, release, method="head").status_code == 200
+        assert self.get(client, release, ua="facebookexternalhit/1.1;line-poker/1.0").status_code == 200
+        response = client.get(release.get_absolute_url(), REMOTE_ADDR="203.0.113.9", headers={"User-Agent": BROWSER_UA, "Sec-Purpose": "prefetch"})
+        assert response.status_code == 200 and response.context["views"] == 0
+        assert stored(release) == 0
+
+    def test_redirect_to_the_canonical_address_is_not_a_view(self, client):
+        """The 301 from a wrong slug counts nothing; the page it leads to counts once."""
+        release = ReleaseFactory()
+        response = self.get(client, release, path=f"/releases/{release.pk}/wrong-slug/")
+        assert response.status_code == 301 and stored(release) == 0
+        self.get(client, release, path=response["Location"])
+        assert stored(release) == 1
+
+    def test_staff_and_admin_preview_do_not_count(self, editor_client, django_assert_max_num_queries):
+        """An editor reading the public page or the admin's preview adds no view."""
+        from django.urls import reverse
+
+        release = ReleaseFactory()
+        assert self.get(editor_client, release).status_code == 200
+        with django_assert_max_num_queries(13):
+            preview = self.get(editor_client, release, path=reverse("admin:releases_release_preview", args=[release.pk]))
+        assert preview.status_code == 200 and stored(release) == 0
+
+    def test_buffered_page_shows_stored_plus_pending(self, client, settings, django_assert_max_num_queries):
+        """In buffered mode the page adds the reader's pending view to the stored count."""
+        settings.VIEW_COUNT_MODE = "buffered"
+        release = ReleaseFactory()
+        Release.objects.filter(pk=release.pk).update(view_count=41)
+        with django_assert_max_num_queries(6):
+            response = self.get(client, release)
+        assert response.context["views"] == 42 and stored(release) == 41
+        counters.flush_pending()
+        assert stored(release) == 42 and self.get(client, release).context["views"] == 42
