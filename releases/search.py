@@ -524,25 +524,56 @@ def reindex(ids=None, official=None, batch_size=200):
     return reindex_queryset(queryset, batch_size=batch_size)
 
 
-def reindex_queryset(queryset, batch_size=200, progress=None):
-    """Recompute and store the search fields for `queryset`, in batches; returns the count."""
-    trie = dictionary.trie(verify=True)
+def reindex_queryset(queryset, batch_size=200, progress=None, workers=1):
+    """Recompute and store the search fields for `queryset`, in batches; returns the count.
+
+    workers > 1 segments in that many forked processes (segmentation is pure Python and
+    single-core; threads would not help) while this process reads and writes the database.
+    """
+    global _WORKER_TRIE
+    _WORKER_TRIE = trie = dictionary.trie(verify=True)
     pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    batches = [pks[start : start + batch_size] for start in range(0, len(pks), batch_size)]
     done = 0
-    for start in range(0, len(pks), batch_size):
-        batch = list(
-            Release.objects.filter(pk__in=pks[start : start + batch_size])
-            .only("pk", "title", "summary", "body")
-            .prefetch_related("officials")
-        )
-        for release in batch:
-            for field, value in document_for(release, trie).items():
-                setattr(release, field, value)
-        Release.objects.bulk_update(batch, list(SEARCH_FIELDS))
-        done += len(batch)
-        if progress:
-            progress(len(batch))
+    if workers > 1:
+        import collections
+        import multiprocessing
+
+        # Forked workers inherit the trie (shared copy-on-write) and never touch the database
+        # (they leave with os._exit, so the inherited connection is not closed under us). Reads
+        # and writes stay in this thread: Django's connections are per thread.
+        pending = collections.deque()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for batch in batches:
+                pending.append(pool.apply_async(_segment_rows, (_batch_rows(batch),)))
+                if len(pending) > 2 * workers:
+                    done += _store(pending.popleft().get(), progress)
+            while pending:
+                done += _store(pending.popleft().get(), progress)
+    else:
+        for batch in batches:
+            done += _store(_segment_rows(_batch_rows(batch)), progress)
     return done
+
+
+_WORKER_TRIE = None
+
+
+def _batch_rows(pks):
+    releases = Release.objects.filter(pk__in=pks).only("pk", "title", "summary", "body").prefetch_related("officials")
+    return [(r.pk, r.title, r.summary, r.body, official_names(r)) for r in releases]
+
+
+def _segment_rows(rows):
+    return [(pk, build_document(title, summary, body, names, _WORKER_TRIE)) for pk, title, summary, body, names in rows]
+
+
+def _store(documents, progress):
+    releases = [Release(pk=pk, **document) for pk, document in documents]
+    Release.objects.bulk_update(releases, list(SEARCH_FIELDS))
+    if progress:
+        progress(len(releases))
+    return len(releases)
 
 
 # --- the database side: index and triggers (installed by migration 00xx_search, re-checked after

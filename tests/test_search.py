@@ -273,10 +273,19 @@ def test_rebuild_search_index_command(db):
     releases = [ReleaseFactory(title=f"ข่าวเงาะฉบับที่ {n}") for n in range(5)]
     Release.objects.update(search_title="", search_summary="", search_body="", search_syllables="")
     assert not search.search_releases(Release.objects.all(), "เงาะ").exists()
-    out = io.StringIO()
-    call_command("rebuild_search_index", "--batch-size", "2", stdout=out, stderr=io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rebuild_search_index", "--batch-size", "2", "--workers", "2", stdout=out, stderr=err)
     assert set(search.search_releases(Release.objects.all(), "เงาะ")) == set(releases)
-    assert "5" in out.getvalue()
+    assert "rebuilt for 5 releases" in out.getvalue()
+    assert err.getvalue().split() == ["2/5", "4/5", "5/5"]  # not a terminal: plain progress lines
+
+
+def test_rebuild_in_one_process_gives_the_same_fields(db):
+    release = ReleaseFactory(title="ข่าวกล้วยไม้ส่งออก", body="กระทรวงการต่างประเทศ ๒๕๖๔")
+    before = Release.objects.values_list(*search.SEARCH_FIELDS).get(pk=release.pk)
+    Release.objects.update(search_title="", search_summary="", search_body="", search_syllables="")
+    call_command("rebuild_search_index", "--workers", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Release.objects.values_list(*search.SEARCH_FIELDS).get(pk=release.pk) == before
 
 
 def test_ensure_index_reinstalls_and_resyncs(db):

@@ -1,5 +1,6 @@
 """Recompute every release's search fields (after an import with bulk writes, or a dictionary change)."""
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -14,9 +15,13 @@ class Command(BaseCommand):
     help = "Re-segment every release and rebuild the full-text index, in batches."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500, help="Releases per transaction (default 500).")
+        parser.add_argument("--batch-size", type=int, default=200, help="Releases per write (default 200).")
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1,
+            help="Processes segmenting text in parallel (default: one per CPU core).",
+        )
 
-    def handle(self, *args, batch_size, verbosity, **options):
+    def handle(self, *args, batch_size, workers, verbosity, **options):
         total = Release.objects.count()
         # A bar on a terminal; plain "n/total" lines in logs and pipes.
         interactive = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
@@ -30,7 +35,9 @@ class Command(BaseCommand):
             if not interactive and verbosity > 0:
                 self.stderr.write(f"{done}/{total}")
 
-        count = search.reindex_queryset(Release.objects.all(), batch_size=max(batch_size, 1), progress=progress)
+        count = search.reindex_queryset(
+            Release.objects.all(), batch_size=max(batch_size, 1), progress=progress, workers=max(workers, 1)
+        )
         bar.close()
         search.rebuild_fts(connection)
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count} releases."))
