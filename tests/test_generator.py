@@ -93,3 +93,17 @@ class TestCommand:
         with pytest.raises(CommandError):
             call_command("generate_releases", *args, verbosity=0)
         assert not Release.objects.exists()
+
+
+class TestSearchFields:
+    def test_filled_as_a_save_would_and_searchable(self):
+        from releases import search
+
+        generator.generate(30, seed=12, end_date=END, translated=0.3)
+        for release in Release.objects.prefetch_related("officials")[:10]:
+            stored = {field: getattr(release, field) for field in search.SEARCH_FIELDS}
+            assert stored == search.document_for(release)
+        release = Release.objects.filter(language="th").first()
+        word = search.tokenize(release.title)[-1]
+        found = search.search_releases(Release.objects.published(), word)
+        assert release in found

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from releases import generator
-from releases.models import Release
 
 
 class Command(BaseCommand):
@@ -38,6 +37,3 @@ class Command(BaseCommand):
             f"Created {result.releases} releases ({result.translations} English translations, {result.drafts} drafts, "
             f"{result.scheduled} scheduled), {result.officials} officials, {result.positions} positions."
         ))
-        hint = generator.search_hint()
-        if hint and verbosity >= 1:
-            self.stdout.write(hint)
