@@ -46,10 +46,12 @@ class ReleaseImageFormSet(forms.BaseInlineFormSet):
             if not data or not data.get("image") or self._should_delete_form(form):
                 continue
             if not (data.get("alt_text") or "").strip():
-                form.add_error("alt_text", _("Required before the release can be published."))
+                form.add_error("alt_text", ValidationError(_("Required before the release can be published."), code="alt_text_required"))
                 missing = True
         if missing:
-            raise ValidationError(_("Every photo needs alt text before the release can be published or scheduled."))
+            raise ValidationError(
+                _("Every photo needs alt text before the release can be published or scheduled."), code="alt_text_required"
+            )
 
 
 class ReleaseImageInline(admin.TabularInline):

@@ -11,8 +11,6 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from . import images
+        from . import search  # noqa: F401 (connects the search index's signal handlers)
 
         images.connect_signals()
-
-    def ready(self):
-        from . import search  # noqa: F401 (connects the search index's signal handlers)

@@ -561,7 +561,8 @@ def picture(image_row, size="display"):
     sources = []
     for key in RENDITION_FORMATS:
         candidates = {}
-        for name in RENDITION_BOXES:
+        # The requested size first, so it wins when two sizes came out the same width.
+        for name in sorted(RENDITION_BOXES, key=lambda n: n != size):
             found = rendition(image_row, name, key)
             if found:
                 candidates.setdefault(found["width"], found["url"])
