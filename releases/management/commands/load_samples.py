@@ -15,9 +15,9 @@ class Command(BaseCommand):
     help = "Load the bundled sample officials and releases (idempotent)."
 
     def handle(self, *args, **options):
-        verbosity = options["verbosity"]
-        call_command("loaddata", SAMPLES / "officials.json", verbosity=verbosity)
+        output = {"verbosity": options["verbosity"], "stdout": self.stdout, "stderr": self.stderr}
+        call_command("loaddata", SAMPLES / "officials.json", **output)
         call_command(
             "import_releases", str(SAMPLES / "releases"), publish=True, images=str(SAMPLES / "images"),
-            source_prefix="sample", verbosity=verbosity,
+            source_prefix="sample", **output,
         )
