@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 
 from .models import Category, Official, Release
@@ -38,7 +39,8 @@ class LatestReleasesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Readers take the description as HTML; the summary is plain text.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.publish_at

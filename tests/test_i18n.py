@@ -1,0 +1,112 @@
+"""Thai interface by default, an English switch, and complete, compiled Thai translations."""
+
+import ast
+import datetime
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import ReleaseFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+# Identical in both languages on purpose.
+SAME_IN_THAI = {"%(site)s: %(name)s"}
+
+
+def po_entries(path):
+    """(msgid, [msgstr, ...]) of each live entry of a .po file: a small reader, no gettext needed."""
+    entries, current, key = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("#~"):
+            continue
+        if not line.strip():
+            if current and current.get("msgid"):
+                entries.append(current)
+            current, key = None, None
+            continue
+        if line.startswith("#"):
+            current = current or {"flags": ""}
+            if line.startswith("#,"):
+                current["flags"] += line
+            continue
+        match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt) (".*")$', line)
+        current = current or {"flags": ""}
+        if match:
+            key = match.group(1)
+            current[key] = ast.literal_eval(match.group(2))
+        elif line.startswith('"') and key:
+            current[key] += ast.literal_eval(line)
+    return entries
+
+
+class TestDefaultAndSwitch:
+    def test_thai_by_default(self, client):
+        ReleaseFactory(release_date=datetime.date(2021, 9, 29))
+        page = client.get("/").content.decode()
+        assert '<html lang="th">' in page
+        assert "<h1>ข่าวประชาสัมพันธ์</h1>" in page
+        assert "29 ก.ย. 2564" in page
+        assert 'name="language" value="en"' in page
+
+    def test_english_switch_needs_no_token_and_returns_to_the_page(self):
+        release = ReleaseFactory(release_date=datetime.date(2021, 9, 29))
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/i18n/setlang/", {"language": "en", "next": release.get_absolute_url()})
+        assert response.status_code == 302
+        assert response["Location"] == release.get_absolute_url()
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert '<html lang="en">' in page
+        assert "29 September 2021" in page
+        assert "Officials" in page and 'name="language" value="th"' in page
+        # The release keeps its own language whatever the interface's.
+        assert '<article class="release" lang="th"' in page
+
+    def test_english_list_dates_and_back_to_thai(self):
+        ReleaseFactory(release_date=datetime.date(2021, 9, 29))
+        client = Client()
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        assert "29 Sep 2021" in client.get("/").content.decode()
+        client.post("/i18n/setlang/", {"language": "th", "next": "/"})
+        assert "29 ก.ย. 2564" in client.get("/").content.decode()
+
+    def test_switch_refuses_to_redirect_off_site(self):
+        response = Client().post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+        assert response["Location"] == "/"
+
+    def test_every_page_has_the_switch_and_the_current_path_as_next(self, client):
+        page = client.get("/officials/?page=1").content.decode()
+        assert 'action="/i18n/setlang/"' in page
+        assert 'name="next" value="/officials/?page=1"' in page
+
+    def test_admin_shows_in_thai(self, client):
+        client.force_login(make_user("editor", role="Editor"))
+        page = client.get("/admin/releases/release/add/").content.decode()
+        for thai in ("หัวข้อข่าว", "เนื้อข่าว", "วันที่ของข่าว", "คำอธิบายภาพ (alt text)", "ระบบจัดการห้องข่าว"):
+            assert thai in page, thai
+
+
+class TestTranslationFiles:
+    def test_every_project_string_has_a_thai_translation(self):
+        entries = po_entries(LOCALE / "th" / "LC_MESSAGES" / "django.po")
+        assert len(entries) > 100
+        untranslated = [e["msgid"] for e in entries if not (e.get("msgstr") or e.get("msgstr[0]"))]
+        fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+        assert untranslated == [] and fuzzy == []
+
+    def test_compiled_catalogue_matches_the_po_file(self):
+        """A fresh clone must not need gettext: the committed .mo carries every translation."""
+        with open(LOCALE / "th" / "LC_MESSAGES" / "django.mo", "rb") as handle:
+            catalogue = gettext.GNUTranslations(handle)
+        for entry in po_entries(LOCALE / "th" / "LC_MESSAGES" / "django.po"):
+            if "msgid_plural" in entry:
+                translated = catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1)
+            else:
+                translated = catalogue.gettext(entry["msgid"])
+            assert translated != entry["msgid"] or entry["msgid"] in SAME_IN_THAI, entry["msgid"]
