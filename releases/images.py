@@ -121,13 +121,16 @@ def prepare_image(fileobj, filename):
             "too_large",
         )
     fileobj.seek(0)
-    head = fileobj.read(512)
+    # Pillow keeps (and for multi-frame files, closes) the file it reads: give it our own copy,
+    # so the caller's upload stays usable. At most max_bytes(), checked above.
+    source = io.BytesIO(fileobj.read())
     fileobj.seek(0)
+    head = source.getvalue()[:512]
     # Pillow only warns between its limit and twice it; a warning here is a rejection.
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            im = Image.open(fileobj, formats=ALLOWED_FORMATS)
+            im = Image.open(source, formats=ALLOWED_FORMATS)
             frames = getattr(im, "n_frames", 1)
         except UnidentifiedImageError:
             raise _not_an_image(head) from None
@@ -135,11 +138,13 @@ def prepare_image(fileobj, filename):
             raise _too_many_pixels() from None
         except _DECODE_ERRORS as exc:
             raise _corrupt(exc) from None
-    _check_extension(im.format, filename)
+    # Phones write multi-picture JPEGs (MPO: a photo plus a depth map or preview); the photo is frame 0.
+    detected = "JPEG" if im.format == "MPO" else im.format
+    _check_extension(detected, filename)
     width, height = im.size
     if width * height * max(frames, 1) > max_pixels():
         raise _too_many_pixels()
-    info_mode, info_format = im.mode, im.format
+    info_mode, info_format = im.mode, detected
     try:
         if frames > 1:
             im.seek(0)
@@ -317,7 +322,7 @@ def make_renditions(im):
             resized = source
         else:
             # reducing_gap: a fast box reduction first, then Lanczos on the last step.
-            resized = source.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            resized = source.resize(target, Image.Resampling.LANCZOS, reducing_gap=1.5)
         result[name] = resized
         source = resized
     return result

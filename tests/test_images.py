@@ -103,6 +103,16 @@ class TestAcceptedFormats:
         assert validate_image(encode(upright_photo(), "JPEG"), "Photo.JPEG").format == "JPEG"
         assert validate_image(encode(upright_photo(), "JPEG"), "photo.Jpg").format == "JPEG"
 
+    def test_multi_picture_jpeg_from_a_phone_is_a_jpeg(self):
+        """MPO (photo + depth map) is accepted as JPEG, named .jpg; the photo (frame 0) is kept."""
+        photo, depth = Image.new("RGB", (64, 48), RED), Image.new("RGB", (64, 48), BLUE)
+        mpo = encode(photo, "MPO", save_all=True, append_images=[depth])
+        assert Image.open(io.BytesIO(mpo.getvalue())).format == "MPO"
+        assert validate_image(mpo, "portrait-mode.jpg").format == "JPEG"
+        row = attach_image(ReleaseFactory(), mpo, "portrait-mode.jpg")
+        with Image.open(io.BytesIO(stored(row.image.name))) as im:
+            assert im.format == "JPEG" and _close(im.getpixel((10, 10)), RED)
+
     def test_extension_must_match_the_content(self):
         """A PNG named .jpg is refused, and the error says what to rename it to."""
         error = rejected(encode(upright_photo(), "PNG"), "photo.jpg")
