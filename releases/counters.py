@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -210,12 +210,26 @@ def record_view(request, release):
     except Exception:
         logger.warning("View of release %s not counted: cache unavailable", release.pk, exc_info=True)
         return False
-    # published() again in the UPDATE: a release unpublished since it was loaded gains nothing.
-    counted = Release.objects.published().filter(pk=release.pk).update(view_count=F("view_count") + 1) == 1
+    counted = _increment(release.pk)
     if counted:
         # The page being rendered shows the view it is counting; save() never writes view_count.
         release.view_count += 1
     return counted
+
+
+def _increment(pk):
+    # published() again in the UPDATE: a release unpublished since it was loaded gains nothing.
+    update = Release.objects.published().filter(pk=pk)
+    try:
+        if connection.in_atomic_block:
+            # A savepoint, so a failure here cannot break the caller's transaction.
+            with transaction.atomic():
+                return update.update(view_count=F("view_count") + 1) == 1
+        return update.update(view_count=F("view_count") + 1) == 1
+    except DatabaseError:
+        # E.g. SQLite's busy timeout behind a long import: a lost view, not a failed page.
+        logger.warning("View of release %s not counted: database busy", pk, exc_info=True)
+        return False
 
 
 def _add_pending(pk, delta=1):
