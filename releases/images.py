@@ -60,6 +60,16 @@ _SIGNATURES = [
 _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 
+class ImageStorageError(OSError):
+    """Writing a photo's files failed (disk full, permissions); nothing was kept."""
+
+
+STORAGE_FAILED_MESSAGE = _(
+    "The photo could not be stored on the server (storage full or unavailable), so nothing was saved. "
+    "Please try again later or tell the site administrator."
+)
+
+
 class ImageRejected(ValueError):
     """An upload that is not an acceptable photo; `message` is translatable and shown to the editor."""
 
@@ -360,6 +370,9 @@ def write_files(storage, files):
             attempted = name
             written.append(storage.save(name, ContentFile(data)))
             attempted = None
+    except OSError as exc:
+        delete_files(storage, written + ([attempted] if attempted else []))
+        raise ImageStorageError(exc.errno, f"Could not store {attempted}: {exc.strerror or exc}") from exc
     except BaseException:
         delete_files(storage, written + ([attempted] if attempted else []))
         raise

@@ -11,7 +11,7 @@ from PIL import ExifTags, Image
 from releases.images import attach_image
 from releases.models import Official, Release, ReleaseImage
 from tests.factories import OfficialFactory, ReleaseFactory
-from tests.test_images import BLUE, RED, _close, encode, noise, phone_jpeg, png_with_size, upright_photo
+from tests.test_images import BLUE, RED, _close, encode, media_files, noise, phone_jpeg, png_with_size, upright_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,35 @@ class TestUploadFlow:
         photo.refresh_from_db()
         assert photo.renditions["thumb"]["height"] == 600 and photo.image.name.endswith(".png")
         assert not default_storage.exists(old)
+
+
+class TestStorageFailure:
+    def test_disk_full_during_an_admin_upload_is_a_message_not_a_500(self, publisher_client):
+        """Storage fails mid-write: everything rolls back (the title edit too), no file is left, the editor is told."""
+        from unittest import mock
+
+        from django.core.files.storage import FileSystemStorage
+
+        release = ReleaseFactory(draft=True, title="เดิม")
+        page = publisher_client.get(change_url(release))
+        data = add_photo(form_data(page), 0, upload("a.jpg", encode(noise(500, 400), "JPEG")), alt_text="x")
+        data["title"] = "แก้ไขแล้ว"
+        real_save = FileSystemStorage._save
+        calls = []
+
+        def failing_save(storage, name, content):
+            calls.append(name)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            return real_save(storage, name, content)
+
+        with mock.patch.object(FileSystemStorage, "_save", failing_save):
+            response = publisher_client.post(change_url(release), data, follow=True)
+        assert response.status_code == 200 and len(calls) == 2
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+        assert Release.objects.get(pk=release.pk).title == "เดิม"
+        assert not ReleaseImage.objects.exists()
+        assert media_files() == []
 
 
 class TestAltTextRule:
