@@ -485,6 +485,33 @@ class TestConcurrency:
         assert (release.title, release.view_count) == ("แก้ไขแล้ว", THREADS)
 
 
+@pytest.mark.django_db
+def test_admin_change_keeps_views_counted_while_it_saves(publisher_client, rf, monkeypatch):
+    """The admin's change form: views landing between its load of the row and its save survive."""
+    from django.urls import reverse
+
+    from releases.admin import ReleaseAdmin
+
+    release = ReleaseFactory(title="เดิม")
+    original = ReleaseAdmin.save_model
+
+    def save_model_after_views(self, request, obj, form, change):
+        for i in range(3):
+            counters.record_view(view(rf, release, ip=f"192.0.2.{i}"), release)
+        original(self, request, obj, form, change)
+
+    monkeypatch.setattr(ReleaseAdmin, "save_model", save_model_after_views)
+    data = {
+        "title": "แก้ไขแล้ว", "slug": release.slug, "summary": release.summary, "body": release.body,
+        "language": "th", "translation": "", "category": str(release.category_id), "officials": [],
+        "release_date": "29/09/2564", "status": "published", "publish_at": "",
+        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
+    }
+    response = publisher_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert (release.title, release.view_count) == ("แก้ไขแล้ว", 3)
+
 # --- buffered mode ------------------------------------------------------------------
 
 
