@@ -44,12 +44,18 @@ MAX_DOCUMENT_SYLLABLES = 8000
 MAX_TOKEN_LENGTH = 100
 
 FTS_TABLE = "releases_release_search"
+# PostgreSQL columns kept by a trigger (not model fields): all words with positions and
+# weights A/B/C; title and summary only (small, stored inline: cheap to test row by row);
+# syllable lexemes without positions.
 VECTOR_COLUMN = "search_vector"
+HEAD_VECTOR_COLUMN = "search_head_vector"
+SYLLABLE_VECTOR_COLUMN = "search_syllable_vector"
 SEARCH_FIELDS = ("search_title", "search_summary", "search_body", "search_syllables")
 WORD_COLUMNS = "{search_title search_summary search_body}"
-# Relevance tiers: every term a whole word in the title, a whole word anywhere, or only
-# inside a compound (syllable field).
-TIER_TITLE, TIER_WORDS, TIER_SYLLABLES = 3, 2, 1
+HEAD_COLUMNS = "{search_title search_summary}"
+# Relevance tiers: every term a whole word in the title; in the title, summary or officials'
+# names; anywhere; or only inside a compound word (syllable field).
+TIER_TITLE, TIER_HEAD, TIER_WORDS, TIER_SYLLABLES = 4, 3, 2, 1
 
 # Words the default dictionary lacks, so newmm would break them up (checked against thai_words()).
 DOMAIN_TERMS = frozenset(
@@ -227,6 +233,41 @@ def syllables(words):
     return result
 
 
+def syllable_lexemes(words, document=True, limit=None):
+    """What the syllable field holds for `words`: for each run of Thai words, its syllables
+    and each pair of adjacent syllables joined ('ต่าง', 'ประ', 'ต่างประ', 'ประเทศ'...); other
+    words as they are. A query (document=False) asks for the pairs of each run (its one
+    syllable if it has only one): `ต่างประเทศ` is found inside `กระทรวงการต่างประเทศ`, and
+    `ยา` is not found in `ยาวนาน` (ยาว|นาน) or `พยายาม` (พยา|ยาม).
+
+    No positions: pairs make an exact index lookup (PostgreSQL's GIN needs no recheck), where a
+    syllable phrase would re-read every candidate row.
+    """
+    lexemes, run, seen = [], [], 0
+
+    def flush():
+        if document:
+            lexemes.extend(run)
+        if len(run) == 1 and not document:
+            lexemes.append(run[0])
+        lexemes.extend(a + b for a, b in zip(run, run[1:]))
+        run.clear()
+
+    for word in words:
+        if limit is not None and seen >= limit:
+            break
+        if _has_thai(word):
+            parts = _syllables_of(word)
+            run.extend(parts)
+            seen += len(parts)
+        else:
+            flush()
+            lexemes.append(word)
+            seen += 1
+    flush()
+    return list(dict.fromkeys(lexemes))
+
+
 def build_document(title, summary, body, official_names=(), trie=None):
     """The search fields of one release, as a dict ready for `Release(**doc)` or `.update()`."""
     trie = trie or dictionary.trie()
@@ -245,13 +286,17 @@ def build_document(title, summary, body, official_names=(), trie=None):
         "search_title": " ".join(title_words),
         "search_summary": " ".join(summary_words),
         "search_body": " ".join(body_words),
-        "search_syllables": " ".join(syllables(title_words + summary_words + body_words)[:MAX_DOCUMENT_SYLLABLES]),
+        "search_syllables": " ".join(
+            syllable_lexemes(title_words + summary_words + body_words, limit=MAX_DOCUMENT_SYLLABLES)
+        ),
     }
 
 
 def official_names(release):
     if release.pk is None:
-        return []
+        # Not saved yet, so no links; a creator that links officials right after the first
+        # save (the archive import) names them here so the release is segmented only once.
+        return list(getattr(release, "pending_official_names", ()))
     names = []
     for official in release.officials.all():
         names.extend(official.alias_list())
@@ -270,7 +315,9 @@ class Term:
 
     def __init__(self, words):
         self.words = tuple(words)
-        self.syllables = tuple(syllables(self.words))
+        # Only Thai has compounds to look inside; a Latin phrase stays a phrase.
+        thai_words_ = any(_has_thai(word) for word in self.words)
+        self.syllables = tuple(syllable_lexemes(self.words, document=False)) if thai_words_ else ()
 
     def __eq__(self, other):
         return self.words == other.words
@@ -322,38 +369,34 @@ def _fts_phrase(tokens):
 
 
 def fts_match(terms, tier=TIER_SYLLABLES):
-    """FTS5 query: every term, as words in the text columns or (lowest tier) as syllables."""
+    """FTS5 query: every term as words in the tier's columns or, for the lowest tier, as
+    syllables (all of the term's syllable pairs)."""
+    columns = {TIER_TITLE: "{search_title}", TIER_HEAD: HEAD_COLUMNS}.get(tier, WORD_COLUMNS)
     parts = []
     for term in terms:
-        if tier == TIER_TITLE:
-            parts.append(f"{{search_title}} : {_fts_phrase(term.words)}")
-        elif tier == TIER_WORDS:
-            parts.append(f"{WORD_COLUMNS} : {_fts_phrase(term.words)}")
-        else:
-            parts.append(
-                f"({WORD_COLUMNS} : {_fts_phrase(term.words)} OR {{search_syllables}} : {_fts_phrase(term.syllables)})"
-            )
+        words = f"{columns} : {_fts_phrase(term.words)}"
+        if tier == TIER_SYLLABLES and term.syllables:
+            inside = " AND ".join(_fts_phrase([lexeme]) for lexeme in term.syllables)
+            words = f"({words} OR {{search_syllables}} : ({inside}))"
+        parts.append(words)
     return " AND ".join(parts)
 
 
 # --- PostgreSQL: tsquery text -------------------------------------------------------------
 
 
-def _ts_phrase(tokens, weights):
-    return "(" + " <-> ".join(f"'{token}':{weights}" for token in tokens) + ")"
+def _ts_phrase(tokens, weights=""):
+    suffix = f":{weights}" if weights else ""
+    return "(" + " <-> ".join(f"'{token}'{suffix}" for token in tokens) + ")"
 
 
-def tsquery(terms, tier=TIER_SYLLABLES):
-    """to_tsquery('simple', ...) text with the same meaning as fts_match(terms, tier)."""
-    parts = []
-    for term in terms:
-        if tier == TIER_TITLE:
-            parts.append(_ts_phrase(term.words, "A"))
-        elif tier == TIER_WORDS:
-            parts.append(_ts_phrase(term.words, "ABC"))
-        else:
-            parts.append(f"({_ts_phrase(term.words, 'ABC')} | {_ts_phrase(term.syllables, 'D')})")
-    return " & ".join(parts)
+def tsquery(terms, weights=""):
+    """to_tsquery('simple', ...) text: every term as words (a phrase when it has several)."""
+    return " & ".join(_ts_phrase(term.words, weights) for term in terms)
+
+
+def _ts_syllables(term):
+    return "(" + " & ".join(f"'{lexeme}'" for lexeme in term.syllables) + ")"
 
 
 # --- the public entry point ---------------------------------------------------------------
@@ -363,15 +406,39 @@ def _fts_ids(match):
     return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
 
 
-def _ts_matches(text):
-    table = Release._meta.db_table
-    return RawSQL(f'"{table}"."{VECTOR_COLUMN}" @@ to_tsquery(\'simple\', %s)', (text,), output_field=models.BooleanField())
+def _pg_column(column):
+    return f'"{Release._meta.db_table}"."{column}"'
+
+
+def _pg_matches(terms):
+    """Each term as words OR as syllables: two GIN lookups per term, combined by bitmaps.
+
+    No weights here: weights (like phrases) make PostgreSQL re-read every candidate row."""
+    sql, params = [], []
+    for term in terms:
+        words = f"{_pg_column(VECTOR_COLUMN)} @@ to_tsquery('simple', %s)"
+        if term.syllables:
+            sql.append(f"({words} OR {_pg_column(SYLLABLE_VECTOR_COLUMN)} @@ to_tsquery('simple', %s))")
+            params += [tsquery([term]), _ts_syllables(term)]
+        else:
+            sql.append(words)
+            params.append(tsquery([term]))
+    return RawSQL(" AND ".join(sql), params, output_field=models.BooleanField())
+
+
+def _pg_head_matches(terms, weights):
+    # The head vector is small and inline: testing it row by row is cheap.
+    return RawSQL(
+        f"{_pg_column(HEAD_VECTOR_COLUMN)} @@ to_tsquery('simple', %s)", (tsquery(terms, weights),),
+        output_field=models.BooleanField(),
+    )
 
 
 def search_releases(queryset, query):
     """`queryset` narrowed to releases matching `query`, most relevant first: all terms in the
-    title, then all as whole words anywhere, then found only inside compounds; by rank within
-    a tier, newest first among equals. Unchanged for an empty or punctuation-only query."""
+    title, then in title/summary/officials' names, then anywhere as whole words, then found
+    only inside compound words; by rank within a tier, newest first among equals. Unchanged
+    for an empty or punctuation-only query."""
     try:
         terms = parse_query(query)
     except Exception:  # a segmenter failure must not take the page down
@@ -381,20 +448,31 @@ def search_releases(queryset, query):
         return queryset
     table = Release._meta.db_table
     if connection.vendor == "postgresql":
-        queryset = queryset.filter(_ts_matches(tsquery(terms)))
+        queryset = queryset.filter(_pg_matches(terms))
+        # "Any whole word" is one GIN lookup, hashed once per query, rather than a test of
+        # each row's large (out-of-line) word vector.
+        word_ids = RawSQL(
+            f'SELECT "id" FROM "{table}" WHERE {_pg_column(VECTOR_COLUMN)} @@ to_tsquery(\'simple\', %s)',
+            (tsquery(terms),),
+        )
         tier = Case(
-            When(_ts_matches(tsquery(terms, TIER_TITLE)), then=Value(TIER_TITLE)),
-            When(_ts_matches(tsquery(terms, TIER_WORDS)), then=Value(TIER_WORDS)),
+            When(_pg_head_matches(terms, "A"), then=Value(TIER_TITLE)),
+            When(_pg_head_matches(terms, ""), then=Value(TIER_HEAD)),
+            When(pk__in=word_ids, then=Value(TIER_WORDS)),
             default=Value(TIER_SYLLABLES),
             output_field=IntegerField(),
         )
+        # SearchRank over the head vector, weights A (title) and B (summary, officials).
         rank = RawSQL(
-            f"ts_rank(\"{table}\".\"{VECTOR_COLUMN}\", to_tsquery('simple', %s))", (tsquery(terms),), output_field=FloatField()
+            f"ts_rank({_pg_column(HEAD_VECTOR_COLUMN)}, to_tsquery('simple', %s))",
+            (" | ".join(_ts_phrase(term.words) for term in terms),),
+            output_field=FloatField(),
         )
     else:
         queryset = queryset.filter(pk__in=_fts_ids(fts_match(terms)))
         tier = Case(
             When(pk__in=_fts_ids(fts_match(terms, TIER_TITLE)), then=Value(TIER_TITLE)),
+            When(pk__in=_fts_ids(fts_match(terms, TIER_HEAD)), then=Value(TIER_HEAD)),
             When(pk__in=_fts_ids(fts_match(terms, TIER_WORDS)), then=Value(TIER_WORDS)),
             default=Value(TIER_SYLLABLES),
             output_field=IntegerField(),
@@ -425,7 +503,9 @@ def highlight(release, query, words=SNIPPET_WORDS):
     if not terms:
         return html.escape(plain)
     wanted = {w for term in terms for w in term.words}
-    inside = {"".join(term.words) for term in terms if len(term.syllables) > 1}
+    # Compound hits: a term of two or more syllables inside a longer word (ต่างประเทศ in
+    # กระทรวงการต่างประเทศ); one syllable (ยา) would light up ยาวนาน.
+    inside = {"".join(term.words) for term in terms if len(syllables(term.words)) > 1}
     for paragraph in [release.summary, *release.paragraphs]:
         folded = normalize(paragraph)
         if not any(w in folded for w in wanted | inside):
@@ -580,15 +660,18 @@ def _store(documents, progress):
 # every migrate because SQLite's table rebuilds in later migrations drop triggers) ---------------
 
 _PG_INSTALL = [
-    f"ALTER TABLE releases_release ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector",
-    """
+    f"""ALTER TABLE releases_release ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector,
+      ADD COLUMN IF NOT EXISTS {HEAD_VECTOR_COLUMN} tsvector,
+      ADD COLUMN IF NOT EXISTS {SYLLABLE_VECTOR_COLUMN} tsvector""",
+    f"""
     CREATE OR REPLACE FUNCTION releases_release_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      head tsvector := setweight(to_tsvector('simple', coalesce(NEW.search_title, '')), 'A') ||
+                       setweight(to_tsvector('simple', coalesce(NEW.search_summary, '')), 'B');
     BEGIN
-      NEW.search_vector :=
-        setweight(to_tsvector('simple', coalesce(NEW.search_title, '')), 'A') ||
-        setweight(to_tsvector('simple', coalesce(NEW.search_summary, '')), 'B') ||
-        setweight(to_tsvector('simple', coalesce(NEW.search_body, '')), 'C') ||
-        setweight(to_tsvector('simple', coalesce(NEW.search_syllables, '')), 'D');
+      NEW.{HEAD_VECTOR_COLUMN} := head;
+      NEW.{VECTOR_COLUMN} := head || setweight(to_tsvector('simple', coalesce(NEW.search_body, '')), 'C');
+      NEW.{SYLLABLE_VECTOR_COLUMN} := strip(to_tsvector('simple', coalesce(NEW.search_syllables, '')));
       RETURN NEW;
     END $$
     """,
@@ -600,12 +683,15 @@ _PG_INSTALL = [
     ON releases_release FOR EACH ROW EXECUTE FUNCTION releases_release_search_vector()
     """,
     f"CREATE INDEX IF NOT EXISTS releases_release_search_idx ON releases_release USING GIN ({VECTOR_COLUMN})",
+    f"CREATE INDEX IF NOT EXISTS releases_release_syllable_idx ON releases_release USING GIN ({SYLLABLE_VECTOR_COLUMN})",
 ]
 _PG_UNINSTALL = [
     "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",
     "DROP FUNCTION IF EXISTS releases_release_search_vector()",
     "DROP INDEX IF EXISTS releases_release_search_idx",
-    f"ALTER TABLE releases_release DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
+    "DROP INDEX IF EXISTS releases_release_syllable_idx",
+    f"""ALTER TABLE releases_release DROP COLUMN IF EXISTS {VECTOR_COLUMN},
+      DROP COLUMN IF EXISTS {HEAD_VECTOR_COLUMN}, DROP COLUMN IF EXISTS {SYLLABLE_VECTOR_COLUMN}""",
 ]
 
 _COLS = ", ".join(SEARCH_FIELDS)
@@ -658,7 +744,7 @@ def ensure_index(conn):
         return
     if conn.vendor == "postgresql":
         # PostgreSQL keeps triggers through ALTER TABLE; only a missing column needs the install.
-        if not _has_search_columns(conn, [VECTOR_COLUMN]):
+        if not _has_search_columns(conn, [VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN]):
             install_index(conn)
         return
     if conn.vendor != "sqlite":

@@ -147,6 +147,21 @@ def test_newest_first_among_equals(corpus):
     assert found("ทุนการศึกษา", corpus)[:2] == ["twin_new", "twin_old"]
 
 
+def test_officials_names_rank_between_title_and_body(corpus):
+    """Summary and officials' names (weight B) sit between title (A) and body (C) hits."""
+    in_title = ReleaseFactory(title="สายสุวรรณแถลงข่าว", body="ไม่มี", release_date=TODAY - datetime.timedelta(days=90))
+    in_body = ReleaseFactory(title="ข่าวอื่น", body="ย่อหน้าแรก\n\nผู้แทนกล่าวถึงสายสุวรรณ", release_date=TODAY)
+    corpus.update(in_title=in_title, in_body=in_body)
+    assert found("สายสุวรรณ", corpus) == ["in_title", "linked", "in_body"]
+
+
+def test_syllable_lexemes_hold_syllables_and_adjacent_pairs():
+    assert search.syllable_lexemes(["ต่างประเทศ"]) == ["ต่าง", "ประ", "เทศ", "ต่างประ", "ประเทศ"]
+    assert search.syllable_lexemes(["ต่างประเทศ"], document=False) == ["ต่างประ", "ประเทศ"]
+    assert search.syllable_lexemes(["ยา"], document=False) == ["ยา"]
+    assert search.parse_query("blinken")[0].syllables == ()
+
+
 def test_word_hit_ranks_above_syllable_hit_for_ya(corpus):
     order = found("ยา", corpus)
     assert order.index("medicine") < order.index("medicine_compound")
