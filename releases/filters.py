@@ -71,6 +71,10 @@ def filter_choices():
 
 
 class ReleaseFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields, no colon
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")

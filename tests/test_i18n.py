@@ -54,6 +54,16 @@ class TestDefaultAndSwitch:
         assert "29 ก.ย. 2564" in page
         assert 'name="language" value="en"' in page
 
+    def test_an_english_browser_still_gets_thai(self, client):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert '<html lang="th">' in response.content.decode()
+        assert response["Content-Language"] == "th"
+        assert "Accept-Language" not in response.get("Vary", "")
+
+    def test_a_bad_language_cookie_falls_back_to_thai(self, client):
+        client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "xx"})
+        assert '<html lang="th">' in client.get("/").content.decode()
+
     def test_english_switch_needs_no_token_and_returns_to_the_page(self):
         release = ReleaseFactory(release_date=datetime.date(2021, 9, 29))
         client = Client(enforce_csrf_checks=True)
