@@ -154,8 +154,13 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            # Per worker process; a cached page is ~10-40 KB, so this bounds it to tens of MB.
+            "OPTIONS": {"MAX_ENTRIES": env_int("NEWSROOM_LOCMEM_MAX_ENTRIES", 1000)},
         }
     }
+# Whole public pages for anonymous readers (releases/caching.py); invalidated on every change.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from releases.caching import cache_public_page
 from releases.sitemaps import SITEMAPS
 from releases.views import robots_txt
 
@@ -17,8 +18,8 @@ urlpatterns = [
     # without a token in every page the public pages stay identical for all, so cacheable.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap.xml", cache_public_page(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("releases.urls")),
 ]
 

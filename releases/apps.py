@@ -12,5 +12,6 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from . import images
         from . import search  # noqa: F401 (connects the search index's signal handlers)
+        from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
 
         images.connect_signals()

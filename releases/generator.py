@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from . import search, thai
+from . import caching, search, thai
 from .models import Category, Official, Position, Release
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -318,6 +318,7 @@ class Generator:
                 i += batch
                 if progress:
                     progress(batch)
+        caching.bump()  # bulk inserts send no signals
         return result
 
     def _batch(self, rows, i, size, result):

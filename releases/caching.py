@@ -1,0 +1,189 @@
+"""Whole-page cache for the public pages, invalidated by content changes and by scheduled releases falling due.
+
+Keys carry a generation token. Saving or deleting a release, official, position, photo or
+category starts a new generation (signals below), and so does the moment the next scheduled
+release becomes public: the generation's state remembers that moment (one query when the
+generation starts) and each request compares it with the clock, so no job is needed.
+Staff, and anyone with a session, never get a cached page and never fill the cache.
+"""
+
+import bisect
+import functools
+import hashlib
+import os
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+from .models import Category, Official, Position, Release, ReleaseImage
+
+STATE_KEY = "pages:state"
+# Due times remembered per generation; after that many have passed, one more query.
+DUE_AHEAD = 50
+HIT_HEADER = "X-Page-Cache"
+
+
+def enabled():
+    return getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+
+
+def timeout():
+    return getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
+
+
+# --- generations ---------------------------------------------------------------------
+
+def _process_local():
+    # A local-memory cache is one per worker process: a change seen by one worker must still
+    # reach the others, so the generation also lives in a file they all read.
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _generation_file():
+    return getattr(settings, "NEWSROOM_PAGE_CACHE_FILE", None) or os.path.join(settings.VAR_DIR, "page-cache-generation")
+
+
+def _file_generation():
+    try:
+        with open(_generation_file(), encoding="ascii") as handle:
+            return handle.read(64)
+    except OSError:
+        return ""
+
+
+def _state_key():
+    return f"{STATE_KEY}:{_file_generation()}" if _process_local() else STATE_KEY
+
+
+def _new_state():
+    # The next few due times, so most of them pass without another query.
+    due = Release.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)[:DUE_AHEAD]
+    return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
+
+
+def current_token(now=None):
+    """The generation token for page keys: changes with each edit and each time a release falls due."""
+    key = _state_key()
+    state = cache.get(key)
+    if state is None:
+        state = _new_state()
+        cache.set(key, state, None)
+    now = (now or timezone.now()).timestamp()
+    passed = bisect.bisect_right(state["due"], now)
+    if passed == len(state["due"]) == DUE_AHEAD:
+        state = _new_state()
+        cache.set(key, state, None)
+        passed = bisect.bisect_right(state["due"], now)
+    return f"{state['token']}.{passed}"
+
+
+def bump():
+    """Start a new generation: every cached page is out of date. Cheap; safe anywhere
+    (bulk imports and other signal-less writes should call it when done)."""
+    cache.delete(STATE_KEY)
+    if _process_local():
+        path = _generation_file()
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(8))
+            os.replace(tmp, path)
+        except OSError:
+            cache.clear()  # cannot tell the other workers: at least this one starts afresh
+        cache.delete(_state_key())
+
+
+def bump_and_prepare():
+    """bump(), then look up the due times now, so the next reader does not pay that query."""
+    bump()
+    cache.set(_state_key(), _new_state(), None)
+
+
+def _content_changed(**kwargs):
+    # Now (cheap), and once more when the transaction commits: a page rendered from the old
+    # rows in between would otherwise be cached in the new generation.
+    bump()
+    transaction.on_commit(bump_and_prepare)
+
+
+for _model in (Release, Official, Position, ReleaseImage, Category):
+    post_save.connect(_content_changed, sender=_model, dispatch_uid=f"page_cache_save_{_model.__name__}")
+    post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"page_cache_delete_{_model.__name__}")
+m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
+
+
+# --- the view wrapper ------------------------------------------------------------------
+
+def cacheable_request(request):
+    """Anonymous reads only: a session (staff signed in) or a pending message means no cache."""
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that used a CSRF token carries one visitor's token in its HTML.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Set-Cookie")
+    )
+
+
+def page_key(request, token):
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return f"pages:{token}:{translation.get_language()}:{digest}"
+
+
+def cache_public_page(view, count_views=False):
+    """Serve `view`'s anonymous GETs from the cache. count_views: a release detail page,
+    whose cached copy must still count the view (counters.record_view) on every hit."""
+
+    def cached_view(request, *args, **kwargs):
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request, current_token())
+        entry = cache.get(key)
+        if entry is not None:
+            response, counted_release = entry
+            if count_views and counted_release:
+                from . import counters
+
+                pk, publish_at = counted_release
+                counters.record_view(request, Release(pk=pk, status=Release.Status.PUBLISHED, publish_at=publish_at))
+            response[HIT_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if cacheable_response(request, response):
+            counted_release = _counted_release(response) if count_views else None
+            cache.set(key, (response, counted_release), timeout())
+        response[HIT_HEADER] = "miss"
+        return response
+
+    functools.update_wrapper(cached_view, view, updated=())
+    if hasattr(view, "view_class"):
+        cached_view.view_class = view.view_class  # what reverse() and resolve() report
+    return cached_view
+
+
+def _counted_release(response):
+    """(pk, publish_at) of the release a detail page showed, kept to count views on hits."""
+    release = (getattr(response, "context_data", None) or {}).get("release")
+    if release is None or not release.is_published():
+        return None
+    return release.pk, release.publish_at

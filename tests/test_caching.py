@@ -1,0 +1,275 @@
+"""The public page cache: hits, query budgets, invalidation (edits and scheduled releases), staff, counting."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from releases import caching, counters
+from releases.models import Release
+from tests.factories import (
+    CategoryFactory,
+    OfficialFactory,
+    PositionFactory,
+    ReleaseFactory,
+    ReleaseImageFactory,
+    make_user,
+)
+
+BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, tmp_path):
+    settings.NEWSROOM_PAGE_CACHE = True
+    settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path / "page-cache-generation")
+
+
+def get(client, url, ip="203.0.113.10", **extra):
+    return client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=ip, **extra)
+
+
+def counted_out(queries):
+    """The queries of a request without the view counter's write (and its savepoint)."""
+    return [q["sql"] for q in queries.captured_queries if "view_count" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+
+
+def with_related_data(n):
+    """n public releases, each with two officials (with positions) and a photo."""
+    releases = []
+    for _ in range(n):
+        release = ReleaseFactory()
+        for _ in range(2):
+            release.officials.add(PositionFactory().official)
+        ReleaseImageFactory(release=release)
+        releases.append(release)
+    return releases
+
+
+class TestHits:
+    def test_second_anonymous_visit_is_a_hit_without_queries(self, client, django_assert_num_queries):
+        ReleaseFactory(title="ข่าวแรก")
+        first = get(client, "/")
+        assert first["X-Page-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            second = get(client, "/")
+        assert second["X-Page-Cache"] == "hit"
+        assert second.content == first.content and "ข่าวแรก" in second.content.decode()
+        # Middleware still runs on a hit: the security headers are there.
+        assert "Content-Security-Policy" in second
+
+    @pytest.mark.parametrize("name", ["releases:list", "releases:officials", "releases:feed-rss", "sitemap"])
+    def test_list_officials_feed_and_sitemap_are_cached(self, client, name):
+        release = ReleaseFactory()
+        release.officials.add(PositionFactory().official)
+        url = reverse(name)
+        assert get(client, url)["X-Page-Cache"] == "miss"
+        assert get(client, url)["X-Page-Cache"] == "hit"
+
+    def test_official_page_is_cached(self, client):
+        official = PositionFactory().official
+        ReleaseFactory().officials.add(official)
+        get(client, official.get_absolute_url())
+        assert get(client, official.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    def test_each_language_has_its_own_copy(self, client, settings):
+        ReleaseFactory()
+        thai_page = get(client, "/")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = get(client, "/")
+        assert english["X-Page-Cache"] == "miss"
+        assert english["Content-Language"] == "en" and thai_page["Content-Language"] == "th"
+        assert get(client, "/").content == english.content
+
+    def test_query_strings_are_separate_pages(self, client):
+        for _ in range(25):
+            ReleaseFactory()
+        get(client, "/")
+        assert get(client, "/?page=2")["X-Page-Cache"] == "miss"
+
+    def test_errors_and_redirects_are_not_cached(self, client):
+        release = ReleaseFactory()
+        assert get(client, "/releases/999999/x/").status_code == 404
+        assert get(client, "/releases/999999/x/").get("X-Page-Cache") != "hit"
+        wrong_slug = f"/releases/{release.pk}/wrong/"
+        assert get(client, wrong_slug).status_code == 301
+        assert get(client, wrong_slug)["X-Page-Cache"] == "miss"
+
+    def test_switched_off_by_setting(self, client, settings):
+        settings.NEWSROOM_PAGE_CACHE = False
+        ReleaseFactory()
+        get(client, "/")
+        assert "X-Page-Cache" not in get(client, "/")
+
+
+class TestQueryBudgets:
+    """Budgets of a page not yet cached, whatever the data (the generation already known)."""
+
+    def test_list_at_most_4_queries(self, client, django_assert_max_num_queries):
+        with_related_data(25)
+        caching.current_token()
+        with django_assert_max_num_queries(4):
+            assert get(client, "/").status_code == 200
+        with django_assert_max_num_queries(4):
+            assert get(client, "/?page=2").status_code == 200
+
+    def test_detail_at_most_6_queries_besides_the_count(self, client):
+        releases = with_related_data(5)
+        caching.current_token()
+        with CaptureQueriesContext(connection) as queries:
+            response = get(client, releases[2].get_absolute_url())
+        assert response.status_code == 200
+        assert len(counted_out(queries)) <= 6, counted_out(queries)
+
+    def test_an_edit_looks_up_the_due_times_on_commit_so_readers_do_not(
+        self, client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    ):
+        release = with_related_data(3)[0]
+        with django_capture_on_commit_callbacks(execute=True):
+            release.title = "แก้ไขแล้ว"
+            release.save()
+        with django_assert_max_num_queries(4):
+            assert "แก้ไขแล้ว" in get(client, "/").content.decode()
+
+    def test_a_new_generation_costs_one_query_once(self, client, django_assert_num_queries):
+        """A worker's first page after start-up or an eviction looks up the due times."""
+        ReleaseFactory()
+        with django_assert_num_queries(1):
+            token = caching.current_token()
+        with django_assert_num_queries(0):
+            assert caching.current_token() == token
+
+    def test_a_hit_on_a_detail_page_costs_only_the_count(self, client):
+        release = ReleaseFactory()
+        get(client, release.get_absolute_url(), ip="198.51.100.1")
+        with CaptureQueriesContext(connection) as queries:
+            assert get(client, release.get_absolute_url(), ip="198.51.100.2")["X-Page-Cache"] == "hit"
+        assert counted_out(queries) == []
+
+
+class TestInvalidation:
+    def test_saving_a_release_shows_the_change(self, client):
+        release = ReleaseFactory(title="ชื่อเดิม")
+        get(client, "/")
+        release.title = "ชื่อใหม่"
+        release.save()
+        response = get(client, "/")
+        assert response["X-Page-Cache"] == "miss" and "ชื่อใหม่" in response.content.decode()
+
+    def test_unpublishing_removes_the_cached_detail_page(self, client):
+        release = ReleaseFactory()
+        url = release.get_absolute_url()
+        assert get(client, url).status_code == 200
+        release.status = Release.Status.DRAFT
+        release.save()
+        assert get(client, url).status_code == 404
+
+    def test_deleting_a_release(self, client):
+        release = ReleaseFactory(title="จะถูกลบ")
+        get(client, "/")
+        release.delete()
+        assert "จะถูกลบ" not in get(client, "/").content.decode()
+
+    @pytest.mark.parametrize("change", ["official", "position", "photo", "category", "officials_m2m"])
+    def test_related_changes_start_a_new_generation(self, client, change):
+        release = ReleaseFactory()
+        position = PositionFactory()
+        get(client, "/")
+        if change == "official":
+            position.official.name_th = "ชื่อใหม่"
+            position.official.save()
+        elif change == "position":
+            position.title_th = "ตำแหน่งใหม่"
+            position.save()
+        elif change == "photo":
+            ReleaseImageFactory(release=release)
+        elif change == "category":
+            CategoryFactory(slug="statement-x", name_th="แถลงการณ์ใหม่")
+        else:
+            release.officials.add(position.official)
+        assert get(client, "/")["X-Page-Cache"] == "miss"
+
+    def test_a_scheduled_release_appears_when_due_without_any_job(self, client, monkeypatch):
+        now = timezone.now()
+        ReleaseFactory(title="ตั้งเวลาไว้", publish_at=now + datetime.timedelta(hours=1))
+        assert "ตั้งเวลาไว้" not in get(client, "/").content.decode()
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+        later = now + datetime.timedelta(hours=1, seconds=1)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        response = get(client, "/")
+        assert response["X-Page-Cache"] == "miss"
+        assert "ตั้งเวลาไว้" in response.content.decode()
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+
+    def test_another_worker_sees_a_change_through_the_generation_file(self, client):
+        """Local-memory caches are per process: a bump elsewhere only reaches us by the file."""
+        ReleaseFactory()
+        get(client, "/")
+        with open(caching._generation_file(), "w", encoding="ascii") as handle:
+            handle.write("another-workers-bump")
+        assert get(client, "/")["X-Page-Cache"] == "miss"
+
+    def test_generator_bumps_after_its_bulk_inserts(self, client):
+        from releases import generator
+
+        ReleaseFactory()
+        get(client, "/")
+        generator.generate(3, seed=1)
+        assert get(client, "/")["X-Page-Cache"] == "miss"
+
+
+class TestStaff:
+    def test_staff_never_get_a_cached_page(self, client):
+        ReleaseFactory()
+        get(client, "/")
+        client.force_login(make_user("editor-x", role="Editor"))
+        response = get(client, "/")
+        assert "X-Page-Cache" not in response
+        assert response.wsgi_request.user.is_staff
+
+    def test_what_staff_see_is_never_cached(self, client):
+        ReleaseFactory()
+        client.force_login(make_user("editor-y", role="Editor"))
+        get(client, "/")
+        client.logout()
+        assert get(client, "/")["X-Page-Cache"] == "miss"
+
+
+class TestCountingWithCache:
+    @pytest.mark.parametrize("mode", ["direct", "buffered"])
+    def test_every_reader_counts_even_from_the_cache(self, client, settings, mode):
+        settings.VIEW_COUNT_MODE = mode
+        release = ReleaseFactory()
+        url = release.get_absolute_url()
+        responses = [get(client, url, ip=f"198.51.100.{i}") for i in range(1, 6)]
+        assert [r["X-Page-Cache"] for r in responses] == ["miss"] + ["hit"] * 4
+        counters.flush_pending()
+        release.refresh_from_db()
+        assert release.view_count == 5
+
+    def test_a_repeat_reader_still_counts_once(self, client):
+        release = ReleaseFactory()
+        for _ in range(3):
+            get(client, release.get_absolute_url(), ip="198.51.100.9")
+        release.refresh_from_db()
+        assert release.view_count == 1
+
+    def test_bots_read_the_cache_without_counting(self, client):
+        release = ReleaseFactory()
+        get(client, release.get_absolute_url())
+        response = client.get(release.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1", REMOTE_ADDR="198.51.100.77")
+        assert response["X-Page-Cache"] == "hit"
+        release.refresh_from_db()
+        assert release.view_count == 1
+
+    def test_the_view_count_update_does_not_invalidate(self, client):
+        release = ReleaseFactory()
+        get(client, release.get_absolute_url(), ip="198.51.100.20")
+        assert get(client, "/")["X-Page-Cache"] == "miss"
+        get(client, release.get_absolute_url(), ip="198.51.100.21")
+        assert get(client, "/")["X-Page-Cache"] == "hit"
