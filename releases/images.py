@@ -323,7 +323,7 @@ def _fit(size, box):
 
 
 def make_renditions(im):
-    """{size: (image, (w, h))}, largest first so each smaller one is made from the previous."""
+    """{size: image}, largest first so each smaller one is made from the previous (never enlarged)."""
     result = {}
     source = im
     for name, box in sorted(RENDITION_BOXES.items(), key=lambda item: -item[1][0]):
