@@ -17,14 +17,14 @@ import time
 import unicodedata
 
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
-from pythainlp.corpus import thai_words
-from pythainlp.tokenize import subword_tokenize, word_tokenize
+from pythainlp.corpus import thai_syllables, thai_words
+from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 from pythainlp.util import normalize as thai_normalize
 
@@ -93,8 +93,14 @@ def _is_token_char(ch):
     return ch not in "\u0e2f" and unicodedata.category(ch)[0] in "LNM" and unicodedata.category(ch) != "Me"
 
 
+# Thai letters, marks and digits (not ฯ ฿ ๏ ๚ ๛) and folded ASCII: all token characters.
+_PLAIN_TOKEN = re.compile(r"[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e\u0e50-\u0e59a-z0-9]+")
+
+
 def _split_token(token):
     """Pieces of one segmenter token made only of token characters ('covid-19' -> covid, 19)."""
+    if _PLAIN_TOKEN.fullmatch(token):  # the common case, without a look at each character
+        return [token] if len(token) <= MAX_TOKEN_LENGTH else []
     pieces, current = [], []
     for ch in token:
         if _is_token_char(ch):
@@ -215,12 +221,18 @@ def tokenize(text, trie=None):
     return tokens
 
 
+@functools.cache
+def _syllable_trie():
+    # What subword_tokenize(engine="dict") uses, built once: pythainlp 5.4 rebuilds it on every call.
+    return Trie(thai_syllables())
+
+
 @functools.lru_cache(maxsize=200_000)
 def _syllables_of(word):
     if not _has_thai(word) or len(word) < 3:
         return (word,)
     pieces = []
-    for syllable in subword_tokenize(word, engine="dict", keep_whitespace=False):
+    for syllable in word_tokenize(word, custom_dict=_syllable_trie(), engine="newmm", keep_whitespace=False):
         pieces.extend(_split_token(syllable))
     return tuple(pieces) or (word,)
 
@@ -649,11 +661,21 @@ def _segment_rows(rows):
 
 
 def _store(documents, progress):
-    releases = [Release(pk=pk, **document) for pk, document in documents]
-    Release.objects.bulk_update(releases, list(SEARCH_FIELDS))
+    """One UPDATE ... FROM (VALUES ...) per batch: bulk_update's CASE chains are ~10x slower."""
+    if documents:
+        table = Release._meta.db_table
+        row = "(" + ", ".join(["%s"] * (len(SEARCH_FIELDS) + 1)) + ")"
+        assignments = ", ".join(f"{field} = v.column{n}" for n, field in enumerate(SEARCH_FIELDS, start=2))
+        params = [value for pk, document in documents for value in (pk, *(document[f] for f in SEARCH_FIELDS))]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(documents))}) AS v "
+                f"WHERE {table}.id = v.column1",
+                params,
+            )
     if progress:
-        progress(len(releases))
-    return len(releases)
+        progress(len(documents))
+    return len(documents)
 
 
 # --- the database side: index and triggers (installed by migration 00xx_search, re-checked after
