@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -484,3 +485,76 @@ def test_robots_txt_points_at_the_sitemap(client):
     body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /admin/" in body
+
+
+# --- markup: well formed, landmarks, one h1, labels and alt text --------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class MarkupAudit(HTMLParser):
+    """Collects what an accessibility and validity check needs from one page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.ids, self.labels = [], [], [], set()
+        self.tags, self.controls, self.images = [], [], []
+        self.html_lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "label" and attrs.get("for"):
+            self.labels.add(attrs["for"])
+        if tag in ("select", "textarea") or (tag == "input" and attrs.get("type") not in ("hidden", "submit")):
+            self.controls.append(attrs.get("id"))
+        if tag == "img":
+            self.images.append(attrs)
+        if "style" in attrs:
+            self.problems.append(f"inline style on <{tag}>")
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+
+
+def audit(page):
+    parser = MarkupAudit()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_pages_are_well_formed_and_accessible(client, language):
+    client.cookies.load({"django_language": language})
+    releases = make_archive(3)
+    english = ReleaseFactory(language="en", translation=releases[1])
+    official = releases[1].officials.first()
+    for url in ("/", "/?year=abc", releases[1].get_absolute_url(), english.get_absolute_url(), "/officials/",
+                official.get_absolute_url(), "/releases/999999/nope/"):
+        page = audit(html(client.get(url)))
+        assert page.problems == [] and page.stack == [], (url, page.problems, page.stack)
+        assert page.html_lang == language, url
+        assert len(page.ids) == len(set(page.ids)), (url, "duplicate ids")
+        assert page.tags.count("h1") == 1, url
+        for landmark in ("header", "nav", "main", "footer"):
+            assert landmark in page.tags, (url, landmark)
+        assert all(control in page.labels for control in page.controls), (url, page.controls, page.labels)
+        assert all(image.get("alt") for image in page.images), url
+
+
+def test_not_found_page_is_the_site_s_own(client):
+    response = client.get("/releases/999999/nope/")
+    assert response.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in html(response) and 'content="noindex"' in html(response)
