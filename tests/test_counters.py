@@ -739,3 +739,17 @@ class TestDetailPage:
         assert response.context["views"] == 42 and stored(release) == 41
         counters.flush_pending()
         assert stored(release) == 42 and self.get(client, release).context["views"] == 42
+
+    def test_a_page_served_from_the_page_cache_still_counts(self, client, settings, tmp_path):
+        """A cache hit renders nothing, yet a new reader counts and the rules still hold."""
+        settings.NEWSROOM_PAGE_CACHE = True
+        # The page cache's generation file, away from other test runs that bump the shared one.
+        settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path / "page-cache-generation")
+        release = ReleaseFactory()
+        assert self.get(client, release, ip="203.0.113.60")["X-Page-Cache"] == "miss"
+        assert self.get(client, release, ip="203.0.113.61")["X-Page-Cache"] == "hit"
+        assert stored(release) == 2
+        self.get(client, release, ip="203.0.113.61")
+        self.get(client, release, ip="203.0.113.62", ua="Twitterbot/1.0")
+        self.get(client, release, ip="203.0.113.63", method="head")
+        assert stored(release) == 2
