@@ -645,3 +645,18 @@ def test_quiet_shows_only_errors(tmp_path):
     out, err = run(tmp_path, verbosity=0, expect_failure=True)
     assert out == ""
     assert err.strip() == f"{tmp_path / 'bad.txt'}:1: empty file (nothing but white space)"
+
+
+@pytest.mark.django_db
+def test_search_index_of_a_created_release_names_its_officials(tmp_path):
+    """Linked without a second segmentation, yet indexed exactly as a full reindex would."""
+    from releases import search
+
+    CategoryFactory()
+    OfficialFactory(honorific="นาย", name_th="สุรเชษฐ์ ทองประเสริฐ", name_en="Surachet Thongprasert")
+    write(tmp_path, "a.txt", THAI_PAGE)
+    run(tmp_path)
+    release = Release.objects.get()
+    assert release.officials.count() == 1
+    assert {field: getattr(release, field) for field in search.SEARCH_FIELDS} == search.document_for(release)
+    assert "surachet" in release.search_summary.split()

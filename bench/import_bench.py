@@ -1,0 +1,253 @@
+"""Archive import benchmark: files per second and memory as the archive grows, on SQLite and PostgreSQL.
+
+Writes N seed-sized source files (about the size of a real ministry page: a title printed twice,
+a Buddhist-era date, a view count, five paragraphs of Thai with Thai digits and officials' names,
+two photo lines; one page in ten in English) into a temporary directory, then imports them into
+a fresh SQLite file and into a scratch PostgreSQL database (created and dropped here), each in
+its own process, reporting the rate and the memory (current and peak RSS) at checkpoints.
+A second, unchanged pass shows the cost of a re-run.
+
+    .venv/bin/python bench/import_bench.py                 # 10,000 files, both databases
+    .venv/bin/python bench/import_bench.py --count 2000 --databases sqlite
+
+Not a test: results go to docs/performance.md ("Archive import").
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHECKPOINTS = (1000, 5000, 10000)
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+SCRATCH_DATABASE = "newsroom_bench_import"
+
+# Made-up sentences for made-up pages; {n} and {m} become Thai digits, {who} an official.
+THAI_SENTENCES = [
+    "เมื่อวันที่ {n} {month} {year} {who} ได้ให้การต้อนรับคณะผู้แทนจากประเทศเพื่อนบ้านที่เดินทางมาเยือนกระทรวงการต่างประเทศ",
+    "ทั้งสองฝ่ายได้หารือถึงความร่วมมือด้านการค้า การลงทุน และการพัฒนาทรัพยากรมนุษย์ ซึ่งมีมูลค่ารวมกว่า {m} ล้านบาท",
+    "ที่ประชุมเห็นพ้องที่จะจัดตั้งคณะทำงานร่วมเพื่อติดตามความคืบหน้าของโครงการต่าง ๆ อย่างใกล้ชิด",
+    "{who} ย้ำว่าไทยพร้อมสนับสนุนการเชื่อมโยงในภูมิภาค ทั้งด้านคมนาคม พลังงาน และดิจิทัล",
+    "นอกจากนี้ ทั้งสองฝ่ายยังได้แลกเปลี่ยนความเห็นเกี่ยวกับสถานการณ์ระหว่างประเทศที่เป็นความสนใจร่วมกัน",
+    "การหารือครั้งนี้เป็นไปด้วยความเป็นมิตรและสะท้อนความสัมพันธ์อันใกล้ชิดที่มีมายาวนานกว่า {n} ปี",
+    "กระทรวงฯ จะประสานกับหน่วยงานที่เกี่ยวข้องเพื่อให้ผลการหารือเกิดผลเป็นรูปธรรมภายในปี {year}",
+    "ในโอกาสนี้ นายกรัฐมนตรีได้ส่งสารแสดงความยินดีต่อความสำเร็จของการประชุมครั้งที่ {n}",
+]
+ENGLISH_SENTENCES = [
+    "On {n} {month} {year}, {who} received a delegation from a neighbouring country at the Ministry.",
+    "Both sides discussed cooperation in trade, investment and human resource development worth over {m} million baht.",
+    "The meeting agreed to set up a joint working group to follow the progress of each project closely.",
+    "{who} stressed that Thailand stands ready to support connectivity in the region.",
+    "Both sides also exchanged views on international developments of common interest.",
+]
+THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม"]
+THAI_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค."]
+EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
+OFFICIALS = [
+    ("นาย", "ธนากร ศรีวิเชียรวงศ์", "Mr. Thanakorn Sriwichianwong"),
+    ("นางสาว", "พิมพ์ลดา อรุณรัตนกุล", "Ms. Pimlada Arunrattanakul"),
+    ("นาง", "กนกวรรณ ทิพยมณฑล", "Mrs. Kanokwan Thippayamonthon"),
+    ("นาย", "ชยพล รุ่งโรจน์ธนา", "Mr. Chayaphon Rungrotthana"),  # not a known official: a candidate
+]
+TARGET_BYTES = 6600  # the real sample page is 6,644 bytes
+
+
+def thai_digits(text):
+    return str(text).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+
+
+def make_page(rng, number):
+    english = number % 10 == 9
+    month = rng.randrange(10)
+    year_ce = rng.randint(2015, 2024)
+    day = rng.randint(1, 28)
+    honorific, name_th, name_en = rng.choice(OFFICIALS)
+    if english:
+        who, sentences = name_en, ENGLISH_SENTENCES
+        title = f"Ministry of Foreign Affairs press release no. {number}: cooperation talks"
+        date = f"{day} {EN_MONTHS[month]} {year_ce}"
+        month_name, year = EN_MONTHS[month], str(year_ce)
+        photo = "Photo"
+    else:
+        who, sentences = f"{honorific}{name_th}", THAI_SENTENCES
+        title = f"กระทรวงการต่างประเทศหารือความร่วมมือกับประเทศเพื่อนบ้าน ฉบับที่ {number}"
+        date = f"{day} {THAI_SHORT[month]} {year_ce + 543}"
+        month_name, year = THAI_MONTHS[month], thai_digits(year_ce + 543)
+        photo = "รูปภาพประกอบ"
+    paragraphs = [[] for _ in range(5)]
+    size = 0
+    while size < TARGET_BYTES - 600:
+        sentence = rng.choice(sentences).format(
+            n=thai_digits(rng.randint(1, 30)) if not english else rng.randint(1, 30),
+            m=thai_digits(rng.randint(10, 900)) if not english else rng.randint(10, 900),
+            month=month_name, year=year, who=who,
+        )
+        rng.choice(paragraphs).append(sentence)
+        size += len(sentence.encode())
+    body = "\n\n\u00a0\n\n".join(" ".join(p) or "-" for p in paragraphs)
+    views = f"{rng.randint(0, 5000):,} views"
+    return f"{title}\n\n{title}\n\n{date}\n\n{views}\n\n{body}\n\n{photo}\n\n{photo}\n"
+
+
+def write_archive(directory, count, seed=2564):
+    rng = random.Random(seed)
+    total = 0
+    for number in range(count):
+        folder = directory / f"{2558 + number % 10}"
+        folder.mkdir(exist_ok=True)
+        data = make_page(rng, number).encode("utf-8")
+        (folder / f"mfa-{number:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(archive, checkpoints, without_search=False):
+    """Runs in a fresh process: migrate, import the archive twice, print JSON lines."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    if without_search:
+        # Diagnostic only: what the import costs without the search module's word segmentation.
+        from django.db.models.signals import m2m_changed, post_save, pre_save
+
+        from releases.models import Release
+
+        pre_save.disconnect(sender=Release, dispatch_uid="search_pre_save")
+        post_save.disconnect(sender=Release, dispatch_uid="search_post_save")
+        m2m_changed.disconnect(sender=Release.officials.through, dispatch_uid="search_officials_changed")
+
+    from releases.importer import Importer
+    from releases.models import Official
+
+    call_command("migrate", verbosity=0)
+    for honorific, name_th, name_en in OFFICIALS[:3]:
+        Official.objects.create(honorific=honorific, name_th=name_th, name_en=name_en.split(" ", 1)[1],
+                                slug=name_en.split(" ", 1)[1].lower().replace(" ", "-"))
+    for label in ("first run", "second run (unchanged)"):
+        importer = Importer()
+        started = time.perf_counter()
+        done = 0
+        print(json.dumps({"label": label, "files": 0, "rss": rss_mb(), "peak": peak_rss_mb()}), flush=True)
+        for outcome in importer.run([archive]):
+            done += 1
+            if outcome.status == "failed":
+                print(json.dumps({"error": f"{outcome.location()}: {outcome.reason}"}), flush=True)
+            if done in checkpoints:
+                elapsed = time.perf_counter() - started
+                print(json.dumps({"label": label, "files": done, "seconds": elapsed, "rate": done / elapsed,
+                                  "rss": rss_mb(), "peak": peak_rss_mb()}), flush=True)
+        print(json.dumps({"label": label, "totals": dict(importer.totals)}), flush=True)
+
+
+def admin_sql(sql):
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def run_worker(database, archive, count, env, without_search=False):
+    checkpoints = ",".join(str(c) for c in CHECKPOINTS if c <= count) + f",{count}"
+    command = [sys.executable, __file__, "--worker", str(archive), "--checkpoints", checkpoints]
+    if without_search:
+        command.append("--without-search")
+        database += " (no search indexing)"
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    results = []
+    for line in process.stdout:
+        row = json.loads(line)
+        row["database"] = database
+        results.append(row)
+        print(f"  {database}: {row}", file=sys.stderr)
+    if process.wait():
+        raise SystemExit(f"{database} worker failed with status {process.returncode}")
+    return results
+
+
+def report(rows):
+    print("| database | run | files | seconds | files/s | RSS MB | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        if "rate" in row:
+            print(f"| {row['database']} | {row['label']} | {row['files']:,} | {row['seconds']:.1f} | {row['rate']:.0f} "
+                  f"| {row['rss']:.0f} | {row['peak']:.0f} |")
+    for row in rows:
+        if "totals" in row:
+            print(f"- {row['database']}, {row['label']}: {row['totals']}")
+        if "error" in row:
+            print(f"- {row['database']} error: {row['error']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--checkpoints", help=argparse.SUPPRESS)
+    parser.add_argument("--without-search", action="store_true",
+                        help="Diagnostic: also run with the search indexing signals disconnected.")
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, {int(c) for c in args.checkpoints.split(",") if c}, args.without_search)
+        return
+    # Production-like: DEBUG off (no query log), a throwaway secret key.
+    base_env = {**os.environ, "PYTHAINLP_READ_ONLY": "1", "PYTHAINLP_OFFLINE": "1", "DJANGO_LOG_LEVEL": "WARNING",
+                "DJANGO_SECRET_KEY": "import-bench-" + os.urandom(24).hex()}
+    base_env.pop("DJANGO_DEBUG", None)
+    print(f"load average before: {os.getloadavg()}", file=sys.stderr)
+    variants = [False, True] if args.without_search else [False]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as scratch:
+        archive = Path(scratch) / "archive"
+        archive.mkdir()
+        started = time.perf_counter()
+        size = write_archive(archive, args.count)
+        print(f"wrote {args.count:,} files, {size / 2**20:.1f} MB, {size / args.count:,.0f} bytes each, "
+              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        for without_search in variants:
+            for database in args.databases.split(","):
+                rows += bench_database(database, Path(scratch), archive, args.count, base_env, without_search)
+    print(f"load average after: {os.getloadavg()}", file=sys.stderr)
+    report(rows)
+
+
+def bench_database(database, scratch, archive, count, base_env, without_search):
+    """One worker run against a fresh database of the kind asked for."""
+    env = {**base_env, "DJANGO_MEDIA_ROOT": str(scratch / "media")}
+    env.pop("DATABASE_URL", None)
+    if database == "sqlite":
+        var = Path(tempfile.mkdtemp(prefix="var-", dir=scratch))
+        env["NEWSROOM_VAR_DIR"] = str(var)
+        return run_worker(database, archive, count, env, without_search)
+    admin_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}"')
+    admin_sql(f'CREATE DATABASE "{SCRATCH_DATABASE}"')
+    try:
+        env["DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DATABASE}"
+        return run_worker(database, archive, count, env, without_search)
+    finally:
+        admin_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
