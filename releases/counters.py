@@ -87,15 +87,9 @@ def is_bot(user_agent):
 
 def is_prefetch(request):
     """A speculative fetch the reader may never look at (Chrome, Firefox, Safari hints)."""
-    headers = request.headers
-    sec_purpose = headers.get("Sec-Purpose", "") + "," + headers.get("Purpose", "")
-    tokens = {token.strip().lower() for part in sec_purpose.split(",") for token in part.split(";")}
-    if "prefetch" in tokens or "prerender" in tokens:
-        return True
-    return headers.get("X-Moz", "").strip().lower() == "prefetch" or headers.get("X-Purpose", "").strip().lower() in {
-        "preview",
-        "prefetch",
-    }
+    hints = ",".join(request.headers.get(name, "") for name in ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz"))
+    tokens = {token.strip().lower() for part in hints.split(",") for token in part.split(";")}
+    return bool(tokens & {"prefetch", "prerender", "preview"})
 
 
 def should_count(request, release):
