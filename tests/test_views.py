@@ -558,3 +558,18 @@ def test_not_found_page_is_the_site_s_own(client):
     response = client.get("/releases/999999/nope/")
     assert response.status_code == 404
     assert "ไม่พบหน้าที่ต้องการ" in html(response) and 'content="noindex"' in html(response)
+
+
+def test_static_files_collect_with_hashed_names_and_the_font_licence(settings, tmp_path):
+    """Production storage (WhiteNoise's manifest) must find every file the CSS refers to."""
+    from django.core.management import call_command
+
+    # Changing these settings resets the lazy staticfiles storage (Django's setting_changed).
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    css = next((tmp_path / "static" / "css").glob("site.*.css")).read_text()
+    fonts = re.findall(r'url\("\.\./fonts/(sarabun-(?:thai|latin)-[47]00-normal\.[0-9a-f]{12}\.woff2)"\)', css)
+    assert len(fonts) == 4
+    assert all((tmp_path / "static" / "fonts" / name).exists() for name in fonts)
+    assert "SIL Open Font License" in (tmp_path / "static" / "fonts" / "Sarabun-LICENSE.txt").read_text()
