@@ -1,5 +1,7 @@
 """RSS and Atom feeds of published releases: latest, per category, per official."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -52,7 +54,8 @@ class LatestReleasesFeed(Feed):
         return [item.category.name_for(_language())]
 
     def item_guid(self, item):
-        return f"{settings.SITE_NAME}:release:{item.pk}"
+        # Stable when the title (so the slug and link) changes, and a valid IRI for Atom's <id>.
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'newsroom:release:{item.pk}')}"
 
     item_guid_is_permalink = False
 

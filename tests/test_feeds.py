@@ -61,6 +61,19 @@ class TestLatest:
         assert "press releases" in channel.findtext("title")
         assert channel.findtext("language") == "en"
 
+    def test_guid_survives_a_new_title(self, client, db):
+        release = ReleaseFactory(title="ชื่อเดิม")
+
+        def guid():
+            item = ET.fromstring(client.get("/feeds/latest/rss/").content).find("channel/item/guid")
+            assert item.get("isPermaLink") == "false"
+            return item.text
+
+        before = guid()
+        release.title, release.slug = "ชื่อใหม่", ""
+        release.save()
+        assert guid() == before and before.startswith("urn:uuid:")
+
     def test_size_is_capped(self, client, db):
         for n in range(35):
             ReleaseFactory(release_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=n))

@@ -95,6 +95,13 @@ class TestList:
         assert 'alt="รัฐมนตรีจับมือ"' in page
         assert "1,234" in page
 
+    def test_only_the_first_thumbnail_loads_at_once(self, client):
+        make_archive(3)
+        page = html(client.get("/"))
+        images = re.findall(r"<img [^>]*>", page[page.index("<main"):])
+        assert len(images) == 3
+        assert 'loading="lazy"' not in images[0] and all('loading="lazy"' in img for img in images[1:])
+
     def test_twenty_a_page_and_second_page(self, client):
         make_archive(25, with_extras=False)
         first = client.get("/")
