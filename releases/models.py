@@ -309,8 +309,8 @@ class Release(models.Model):
         return reverse("releases:detail", args=[self.pk, self.slug or "release"])
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = thai.slugify(self.title)
+        # An editor's slug goes through slugify too: a "/" or "?" in it would break the URL.
+        self.slug = thai.slugify(self.slug or self.title)
         if not self.summary.strip():
             self.summary = self.derive_summary()
         if self.status == self.Status.PUBLISHED and self.publish_at is None:

@@ -245,6 +245,12 @@ class TestDetail:
         assert release.slug == "ย้ำความร่วมมือ"
         assert client.get(release.get_absolute_url()).status_code == 200
 
+    def test_an_editor_s_slug_with_url_characters_still_gives_a_working_address(self, client):
+        release = ReleaseFactory(slug="ข่าว/ด่วน? 100%")
+        assert release.slug == "ข่าว-ด่วน-100"
+        assert client.get("/").status_code == 200
+        assert client.get(release.get_absolute_url()).status_code == 200
+
     def test_unknown_draft_and_scheduled_give_the_same_404(self, client):
         draft = ReleaseFactory(title="ร่างลับ", draft=True)
         scheduled = ReleaseFactory(title="ตั้งเวลาลับ", scheduled=True)
