@@ -212,6 +212,18 @@ class TestHostileInput:
         assert response.status_code == 200
         assert titles(response) == [release.title]
 
+    @pytest.mark.parametrize("value", ["-1", "abc", "999999", "\x00", "%", "ก" * 10_000, "๒"])
+    def test_no_public_url_fails_on_hostile_query_strings(self, client, value):
+        release = ReleaseFactory()
+        official = OfficialFactory(slug="don")
+        release.officials.add(official)
+        urls = ["/", "/officials/", "/officials/don/", release.get_absolute_url(), "/feeds/latest/rss/",
+                "/feeds/official/don/atom/", "/sitemap.xml", "/sitemap-releases.xml", "/robots.txt"]
+        for url in urls:
+            for name in ("page", "p", "q", "year", "official", "date_from", "zzz"):
+                status = client.get(url, {name: value}).status_code
+                assert status in (200, 404), (url, name, status)
+
     @pytest.mark.parametrize("path", ["/releases/abc/x/", "/releases/-1/x/", "/officials/%00/", "/releases/1/%00/"])
     def test_bad_paths_are_404(self, client, path):
         assert client.get(path).status_code == 404
