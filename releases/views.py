@@ -154,6 +154,7 @@ def news_article(request, release, images, canonical):
         "dateModified": release.updated_at.isoformat() if release.updated_at else None,
         "mainEntityOfPage": canonical,
         "articleSection": release.category.name_th,
+        "author": {"@type": "Organization", "name": settings.SITE_NAME},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
     if images:

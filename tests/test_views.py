@@ -499,6 +499,11 @@ class TestOfficials:
         assert len(second.context["releases"]) == 3
         assert client.get(official.get_absolute_url(), {"page": 3}).status_code == 404
 
+    def test_portrait_with_the_name_as_alt_text(self, client):
+        official = OfficialFactory(name_th="ดอน ปรมัตถ์วินัย", honorific="นาย", portrait="officials/2021/09/don.jpg")
+        page = html(client.get(official.get_absolute_url()))
+        assert '<img class="official__portrait" src="/media/officials/2021/09/don.jpg" alt="นายดอน ปรมัตถ์วินัย">' in page
+
     def test_unknown_official_is_404(self, client):
         assert client.get("/officials/nobody/").status_code == 404
 
