@@ -15,14 +15,18 @@ from django_filters.views import FilterView
 from . import counters
 from .filters import ReleaseFilter
 from .images import picture
-from .search import SEARCH_FIELDS, with_highlights
 from .models import Official, Release
+from .search import SEARCH_FIELDS, with_highlights
+
+# The search index copies and import bookkeeping are large and never shown.
+UNSHOWN_FIELDS = (*SEARCH_FIELDS, "import_snapshot")
+# What a link to another release needs (neighbours, related releases).
+LINK_FIELDS = ("pk", "title", "slug", "language", "release_date")
 
 
 class PublishedReleaseMixin:
     def get_queryset(self):
-        # The search index copies and import bookkeeping are large and never shown.
-        return Release.objects.published().select_related("category").defer(*SEARCH_FIELDS, "import_snapshot")
+        return Release.objects.published().select_related("category").defer(*UNSHOWN_FIELDS)
 
 
 class PageRangeMixin:
@@ -76,7 +80,14 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     preview_release = None
 
     def get_queryset(self):
-        return super().get_queryset().select_related("translation", "translated_from").with_neighbours()
+        counterparts = ("translation", "translated_from")
+        return (
+            super()
+            .get_queryset()
+            .select_related(*counterparts)
+            .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
+            .with_neighbours()
+        )
 
     def get_object(self, queryset=None):
         if self.preview_release is not None:
@@ -107,9 +118,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         context = super().get_context_data(**kwargs)
         release = self.object
         images = list(release.images.all())
-        neighbours = {
-            r.pk: r for r in Release.objects.published().filter(pk__in=[release.older_pk, release.newer_pk])
-        } if (release.older_pk or release.newer_pk) else {}
+        older, newer = neighbours(release)
         counterpart = release.counterpart
         translation = counterpart if counterpart is not None and counterpart.is_published() else None
         canonical = self.request.build_absolute_uri(release.get_absolute_url())
@@ -119,9 +128,9 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             lead_image=lead_image,
             og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
             mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],
-            related=list(Release.objects.related_to(release)),
-            older=neighbours.get(release.older_pk),
-            newer=neighbours.get(release.newer_pk),
+            related=list(Release.objects.only(*LINK_FIELDS).related_to(release)),
+            older=older,
+            newer=newer,
             translation=translation,
             translation_url=self.request.build_absolute_uri(translation.get_absolute_url()) if translation else None,
             views=counters.displayed_views(release),
@@ -130,6 +139,13 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             json_ld=news_article(self.request, release, images, canonical),
         )
         return context
+
+
+def neighbours(release):
+    """(older, newer) public releases around one annotated by with_neighbours(): one query, or none."""
+    wanted = [pk for pk in (release.older_pk, release.newer_pk) if pk]
+    found = {r.pk: r for r in Release.objects.published().only(*LINK_FIELDS).filter(pk__in=wanted)} if wanted else {}
+    return found.get(release.older_pk), found.get(release.newer_pk)
 
 
 def share_links(url, title):
