@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -21,5 +22,7 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
+        # The page depends on the language cookie: shared caches must key on cookies.
+        patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
