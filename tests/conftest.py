@@ -22,6 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
     # Each request renders (tests look at context and queries); tests/test_caching.py turns it on.
     settings.NEWSROOM_PAGE_CACHE = False
+    settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path / "page-cache-generation")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
