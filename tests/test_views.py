@@ -224,7 +224,13 @@ class TestHostileInput:
                 status = client.get(url, {name: value}).status_code
                 assert status in (200, 404), (url, name, status)
 
-    @pytest.mark.parametrize("path", ["/releases/abc/x/", "/releases/-1/x/", "/officials/%00/", "/releases/1/%00/"])
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/releases/abc/x/", "/releases/-1/x/", "/officials/%00/", "/releases/1/%00/",
+            "/releases/99999999999999999999999/x/", "/releases/9223372036854775808/", "/feeds/category/%00/rss/",
+        ],
+    )
     def test_bad_paths_are_404(self, client, path):
         assert client.get(path).status_code == 404
 
