@@ -162,6 +162,11 @@ class TestHostileInput:
         assert response.context["releases"] == []
         assert "year" in response.context["filter"].errors
         assert 'role="alert"' in html(response)
+        # The control points at its help text and its error, and both exist.
+        control = re.search(r'<input[^>]*name="year"[^>]*>', html(response)).group(0)
+        assert 'aria-invalid="true"' in control
+        for target in re.search(r'aria-describedby="([^"]+)"', control).group(1).split():
+            assert f'id="{target}"' in html(response), target
 
     @pytest.mark.parametrize(
         "params",
@@ -534,7 +539,7 @@ class MarkupAudit(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack, self.problems, self.ids, self.labels = [], [], [], set()
-        self.tags, self.controls, self.images = [], [], []
+        self.tags, self.controls, self.images, self.references = [], [], [], []
         self.html_lang = None
 
     def handle_starttag(self, tag, attrs):
@@ -544,6 +549,8 @@ class MarkupAudit(HTMLParser):
             self.html_lang = attrs.get("lang")
         if "id" in attrs:
             self.ids.append(attrs["id"])
+        for name in ("aria-describedby", "aria-labelledby"):
+            self.references += (attrs.get(name) or "").split()
         if tag == "label" and attrs.get("for"):
             self.labels.add(attrs["for"])
         if tag in ("select", "textarea") or (tag == "input" and attrs.get("type") not in ("hidden", "submit")):
@@ -577,7 +584,7 @@ def test_pages_are_well_formed_and_accessible(client, language):
     releases = make_archive(3)
     english = ReleaseFactory(language="en", translation=releases[1])
     official = releases[1].officials.first()
-    for url in ("/", "/?year=abc", releases[1].get_absolute_url(), english.get_absolute_url(), "/officials/",
+    for url in ("/", "/?year=abc&date_from=x", releases[1].get_absolute_url(), english.get_absolute_url(), "/officials/",
                 official.get_absolute_url(), "/releases/999999/nope/"):
         page = audit(html(client.get(url)))
         assert page.problems == [] and page.stack == [], (url, page.problems, page.stack)
@@ -588,6 +595,7 @@ def test_pages_are_well_formed_and_accessible(client, language):
             assert landmark in page.tags, (url, landmark)
         assert all(control in page.labels for control in page.controls), (url, page.controls, page.labels)
         assert all(image.get("alt") for image in page.images), url
+        assert set(page.references) <= set(page.ids), (url, set(page.references) - set(page.ids))
 
 
 def test_not_found_page_is_the_site_s_own(client):
