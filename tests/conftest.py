@@ -13,7 +13,7 @@ os.makedirs(os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "sta
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -22,7 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
     # Each request renders (tests look at context and queries); tests/test_caching.py turns it on.
     settings.NEWSROOM_PAGE_CACHE = False
-    settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path / "page-cache-generation")
+    settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path_factory.mktemp("page-cache") / "generation")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
