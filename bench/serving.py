@@ -121,7 +121,8 @@ def base_env(db, mode, cache_on, redis_prefix, static_root, port):
         "NEWSROOM_BENCH_VIEWS": "1",
         "NEWSROOM_VIEW_COUNT_MODE": mode,
         "NEWSROOM_PAGE_CACHE": "1" if cache_on else "0",
-        "NEWSROOM_PAGE_CACHE_FILE": str(Path(static_root).parent / f"page-cache-generation-{port}"),
+        # Private: the page cache's generation file lives here, and other runs must not bump it.
+        "NEWSROOM_VAR_DIR": str(Path(static_root).parent / f"var-{port}"),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_LOG_LEVEL": "warning",
@@ -195,15 +196,48 @@ class Server:
             time.sleep(0.25)
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pids):
+    """{pid: user+system clock ticks} for the processes still alive."""
+    ticks = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks[pid] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def db_backends(db):
+    """PostgreSQL backends serving this database (their process title names it)."""
+    if db.kind != "postgresql":
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if title.startswith("postgres:") and f" {db.name} " in title:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def cpu_delta(before, after):
+    return sum(after[pid] - before[pid] for pid in after if pid in before) / TICK
+
+
 def wrk(port, paths, seconds, connections, workdir):
     paths_file = Path(workdir) / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
-    env = dict(os.environ, WRK_PATHS=str(paths_file), WRK_SECONDS=str(seconds))
+    # WRK_RUN: readers of one run are never the readers of another (the counter ignores repeats).
+    env = dict(os.environ, WRK_PATHS=str(paths_file), WRK_SECONDS=str(seconds), WRK_RUN=os.urandom(4).hex())
     out = subprocess.run(
         ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds + 2}s", "--timeout", "10s", "--latency",
          "-s", str(ROOT / "bench" / "wrk.lua"), f"http://127.0.0.1:{port}"],
         env=env, capture_output=True, text=True, check=True,
     ).stdout
+    time.sleep(0.5)  # let the server finish anything still in flight before the database is read
     line = next(l for l in out.splitlines() if l.startswith("WRK_JSON "))
     result = json.loads(line[len("WRK_JSON "):])
     result["rps"] = result["ok"] / (result["elapsed_us"] / 1e6) if result.get("elapsed_us") else 0.0
@@ -226,7 +260,7 @@ def endpoints(db, size, only):
         "search (uncached)": (search, "none"),
         "feed (RSS)": (["/feeds/latest/rss/"], "none"),
     }
-    return {name: value for name, value in all_endpoints.items() if only is None or name.split()[0] in only}
+    return {name: value for name, value in all_endpoints.items() if only is None or name.startswith(tuple(only))}
 
 
 def run_config(cfg, args, workdir, static_root, prepared):
@@ -252,7 +286,13 @@ def run_config(cfg, args, workdir, static_root, prepared):
                 if cfg["mode"] == "buffered":
                     manage(env, "flush_view_counts")
                 before = views_sum(db)
+                app_pids, db_pids = server.workers(), db_backends(db)
+                app_cpu, db_cpu = cpu_ticks(app_pids), cpu_ticks(db_pids)
                 result = wrk(port, paths, args.seconds, args.connections, workdir)
+                served = max(result["ok"] + result["bad"], 1)
+                # CPU per request is what stays meaningful when other work shares the machine.
+                result["app_cpu_ms"] = cpu_delta(app_cpu, cpu_ticks(app_pids)) * 1000 / served
+                result["db_cpu_ms"] = cpu_delta(db_cpu, cpu_ticks(db_pids)) * 1000 / served
                 if cfg["mode"] == "buffered":
                     manage(env, "flush_view_counts")
                 after = views_sum(db)
@@ -268,6 +308,8 @@ def run_config(cfg, args, workdir, static_root, prepared):
                 "p95_ms": statistics.median(r["p95_us"] for r in runs) / 1000,
                 "p99_ms": statistics.median(r["p99_us"] for r in runs) / 1000,
                 "non_200": sum(r["bad"] for r in runs), "errors": sum(r["errors"] for r in runs),
+                "app_cpu_ms": statistics.median(r["app_cpu_ms"] for r in runs),
+                "db_cpu_ms": statistics.median(r["db_cpu_ms"] for r in runs),
             }
             if counted != "none":
                 page["served"] = sum(r["ok"] for r in runs)
@@ -275,6 +317,7 @@ def run_config(cfg, args, workdir, static_root, prepared):
                 page["lost"] = page["served"] - page["gained"]
             results["pages"][name] = page
             log(f"  {cfg['label']:<38} {name:<28} {page['median']:7.0f} req/s  p99 {page['p99_ms']:6.1f} ms"
+                f"  cpu {page['app_cpu_ms']:.1f}+{page['db_cpu_ms']:.1f} ms"
                 + (f"  served {page['served']} gained {page['gained']}" if counted != "none" else ""))
         results["peak_rss_mb"] = server.peak_rss / 1024
         results["peak_pss_mb"] = server.peak_pss / 1024
@@ -302,16 +345,16 @@ def plan(args, workdir):
     configs = [
         {"db": db("postgresql", small), "size": small, "mode": "direct", "cache": True},
         {"db": db("postgresql", small), "size": small, "mode": "direct", "cache": False,
-         "only": {"constant", "minimal", "list", "detail"}},
+         "only": {"constant", "minimal", "list", "detail (3,000"}},
         {"db": db("postgresql", small), "size": small, "mode": "buffered", "cache": True,
-         "only": {"constant", "minimal", "list", "detail"}},
+         "only": {"constant", "minimal", "list page 1", "detail"}},
         {"db": db("sqlite", small), "size": small, "mode": "direct", "cache": True},
     ]
     if large:
         configs += [
             {"db": db("postgresql", large), "size": large, "mode": "direct", "cache": True},
             {"db": db("sqlite", large), "size": large, "mode": "direct", "cache": True,
-             "only": {"constant", "minimal", "list", "detail", "search"}},
+             "only": {"constant", "minimal", "list", "detail (20", "search"}},
         ]
     for cfg in configs:
         cfg["label"] = f"{cfg['db'].kind} {cfg['size']:,} {cfg['mode']} cache {'on' if cfg['cache'] else 'off'}"
@@ -329,33 +372,35 @@ def report(all_results, args):
                   f"Data generated in {res['generate_seconds']:.0f} s; worker peak RSS {res['peak_rss_mb']:.0f} MB "
                   f"(PSS {res['peak_pss_mb']:.0f} MB: shared pages counted once); median 1-min load average "
                   f"during the run {res['load_avg']} on 2 CPUs.", "",
-                  "| page | req/s median (min–max) | p50 ms | p95 ms | p99 ms | vs constant | vs counter | views served / gained / lost |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| page | req/s median (min–max) | p50 ms | p95 ms | p99 ms | vs constant | vs counter "
+                  "| CPU ms/req app + db | views served / gained / lost |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for name, p in pages.items():
             ratio_c = f"{p['median'] / const:.0%}" if const else "–"
             ratio_n = f"{p['median'] / counter:.0%}" if counter else "–"
             views = f"{p['served']} / {p['gained']} / {p['lost']}" if "served" in p else ""
             errors = f" ({p['non_200']} non-200, {p['errors']} socket errors)" if p["non_200"] or p["errors"] else ""
             lines.append(f"| {name}{errors} | {p['median']:.0f} ({p['min']:.0f}–{p['max']:.0f}) | {p['p50_ms']:.1f} | "
-                         f"{p['p95_ms']:.1f} | {p['p99_ms']:.1f} | {ratio_c} | {ratio_n} | {views} |")
+                         f"{p['p95_ms']:.1f} | {p['p99_ms']:.1f} | {ratio_c} | {ratio_n} | {p['app_cpu_ms']:.1f} + {p['db_cpu_ms']:.1f} | {views} |")
         lines.append("")
     return "\n".join(lines)
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still drop the scratch databases
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 releases only, shorter runs (a few minutes)")
     parser.add_argument("--sizes", type=int, nargs="+", help="release counts (default 10000 100000; --quick: 10000)")
     parser.add_argument("--seconds", type=int, help="length of each measured run (default 4; --quick 3)")
     parser.add_argument("--runs", type=int, help="measured runs per page (default 3; --quick 1)")
-    parser.add_argument("--warmup", type=int, help="seconds of warm-up per page (default 2; --quick 1)")
+    parser.add_argument("--warmup", type=int, help="seconds of warm-up per page (default 3; --quick 1)")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     args = parser.parse_args()
     args.sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
     args.seconds = args.seconds or (3 if args.quick else 4)
     args.runs = args.runs or (1 if args.quick else 3)
-    args.warmup = args.warmup or (1 if args.quick else 2)
+    args.warmup = args.warmup or (1 if args.quick else 3)
     if shutil.which("wrk") is None:
         sys.exit("bench/run needs wrk: apt-get install -y wrk")
     out_dir = ROOT / "var" / "bench"

@@ -5,6 +5,7 @@
 local threads = {}
 local paths_file = os.getenv("WRK_PATHS")
 local seconds = tonumber(os.getenv("WRK_SECONDS") or "5")
+local run = os.getenv("WRK_RUN") or "0"
 
 function setup(thread)
   thread:set("tid", #threads)
@@ -39,7 +40,7 @@ function request()
   local ip = string.format("10.%d.%d.%d", tid % 256, math.floor(n / 256) % 256, n % 256)
   local headers = {
     ["X-Forwarded-For"] = ip,
-    ["User-Agent"] = "Mozilla/5.0 (Linux; Android 14; bench " .. n .. ") AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36",
+    ["User-Agent"] = "Mozilla/5.0 (Linux; Android 14; bench " .. run .. "-" .. n .. ") AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36",
   }
   -- "{n}" in a path makes each request a different URL (a page the cache has not seen)
   local path = string.gsub(paths[i], "{n}", tid .. "-" .. n)

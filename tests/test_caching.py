@@ -25,9 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings, tmp_path):
+def page_cache_on(settings):
     settings.NEWSROOM_PAGE_CACHE = True
-    settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path / "page-cache-generation")
 
 
 def get(client, url, ip="203.0.113.10", **extra):
