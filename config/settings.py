@@ -154,7 +154,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
-            # Per worker process; a cached page is ~10-40 KB, so this bounds it to tens of MB.
+            # Per worker process; a cached page is ~4-8 KB compressed, so this bounds it to ~10 MB.
             "OPTIONS": {"MAX_ENTRIES": env_int("NEWSROOM_LOCMEM_MAX_ENTRIES", 1000)},
         }
     }
