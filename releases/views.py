@@ -93,8 +93,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         if self.preview_release is not None:
             release = self.preview_release
             # The preview's release comes from the admin, without the annotations.
-            release.older_pk, release.newer_pk = (
-                Release.objects.filter(pk=release.pk).with_neighbours().values_list("older_pk", "newer_pk").get()
+            release.older, release.newer = (
+                Release.objects.filter(pk=release.pk).with_neighbours().values_list("older", "newer").get()
             )
         else:
             try:
@@ -118,7 +118,6 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         context = super().get_context_data(**kwargs)
         release = self.object
         images = list(release.images.all())
-        older, newer = neighbours(release)
         counterpart = release.counterpart
         translation = counterpart if counterpart is not None and counterpart.is_published() else None
         canonical = self.request.build_absolute_uri(release.get_absolute_url())
@@ -128,9 +127,9 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             lead_image=lead_image,
             og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
             mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],
-            related=list(Release.objects.only(*LINK_FIELDS).related_to(release)),
-            older=older,
-            newer=newer,
+            related=Release.objects.only(*LINK_FIELDS).related_to(release),
+            older=link_to(release.older),
+            newer=link_to(release.newer),
             translation=translation,
             translation_url=self.request.build_absolute_uri(translation.get_absolute_url()) if translation else None,
             views=counters.displayed_views(release),
@@ -141,11 +140,9 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         return context
 
 
-def neighbours(release):
-    """(older, newer) public releases around one annotated by with_neighbours(): one query, or none."""
-    wanted = [pk for pk in (release.older_pk, release.newer_pk) if pk]
-    found = {r.pk: r for r in Release.objects.published().only(*LINK_FIELDS).filter(pk__in=wanted)} if wanted else {}
-    return found.get(release.older_pk), found.get(release.newer_pk)
+def link_to(data):
+    """An unsaved Release standing for with_neighbours()' {pk, title, slug, language}: enough for a link."""
+    return Release(**data) if data else None
 
 
 def share_links(url, title):
