@@ -57,3 +57,12 @@ def test_unknown_section_and_bad_page_are_404(client, db):
     assert client.get("/sitemap-nope.xml").status_code == 404
     assert client.get("/sitemap-releases.xml?p=abc").status_code == 404
     assert client.get("/sitemap-releases.xml?p=99").status_code == 404
+
+
+def test_releases_are_split_into_pages_in_id_order(client, monkeypatch):
+    from releases.sitemaps import ReleaseSitemap
+
+    monkeypatch.setattr(ReleaseSitemap, "limit", 2)
+    releases = [ReleaseFactory() for _ in range(3)]
+    assert "http://testserver/sitemap-releases.xml?p=2" in locations(client.get("/sitemap.xml"))
+    assert list(locations(client.get("/sitemap-releases.xml?p=2"))) == [f"http://testserver{releases[2].get_absolute_url()}"]
