@@ -142,6 +142,15 @@ class TestList:
             response = client.get("/", {"q": "อาเซียน"})
         assert titles(response) == ["ประชุมอาเซียน"]
 
+    def test_link_previews_of_the_list_and_an_official(self, client):
+        page = html(client.get("/"))
+        assert '<meta property="og:type" content="website">' in page
+        assert '<meta property="og:title" content="ข่าวประชาสัมพันธ์">' in page
+        official = OfficialFactory(name_th="ดอน ปรมัตถ์วินัย", honorific="นาย")
+        page = html(client.get(official.get_absolute_url()))
+        assert '<meta property="og:title" content="นายดอน ปรมัตถ์วินัย">' in page
+        assert page.count('property="og:type"') == 1
+
     def test_filtered_pages_ask_search_engines_not_to_index_them(self, client):
         ReleaseFactory()
         assert 'name="robots"' not in html(client.get("/"))
@@ -371,7 +380,7 @@ class TestDetail:
         canonical = f"http://testserver{release.get_absolute_url()}"
         assert f'<link rel="canonical" href="{canonical}">' in page
         assert f'<meta property="og:url" content="{canonical}">' in page
-        assert '<meta property="og:type" content="article">' in page
+        assert '<meta property="og:type" content="article">' in page and page.count('property="og:type"') == 1
         assert 'property="og:title" content="ข่าว &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;"' in page
         assert 'property="og:description" content="สรุป &amp; ย่อ"' in page
         assert re.search(r'<meta property="og:image" content="http://testserver/media/[^"]+\.(jpg|jpeg|webp|png)">', page)
