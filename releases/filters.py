@@ -121,6 +121,12 @@ class ReleaseFilter(django_filters.FilterSet):
         return search_releases(queryset, value)
 
     @property
+    def chosen_category(self):
+        """(slug, name) of the category the list is narrowed to, or None."""
+        slug = self.form.cleaned_data.get("category") if self.is_bound and self.is_valid() else None
+        return next(((s, name) for s, name in self.filters["category"].extra["choices"] if s == slug), None)
+
+    @property
     def search_query(self):
         """The valid free-text query, or ''."""
         return (self.form.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""

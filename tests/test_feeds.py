@@ -108,5 +108,7 @@ class TestAdvertised:
     def test_category_and_official_pages_link_their_own_feeds(self, client, archive):
         head = client.get("/?category=statement").content.decode().split("</head>")[0]
         assert 'href="/feeds/category/statement/rss/"' in head and 'href="/feeds/category/statement/atom/"' in head
+        assert 'title="แถลงการณ์ (RSS)"' in head
+        assert "/feeds/category/" not in client.get("/?category=nope").content.decode().split("</head>")[0]
         head = client.get("/officials/don/").content.decode().split("</head>")[0]
         assert 'href="/feeds/official/don/rss/"' in head and 'href="/feeds/official/don/atom/"' in head
