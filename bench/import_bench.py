@@ -119,6 +119,13 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds():
+    """This process's CPU time: steadier than wall time on a shared machine (PostgreSQL's own
+    CPU is in its server processes and not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def worker(archive, checkpoints, without_search=False):
     """Runs in a fresh process: migrate, import the archive twice, print JSON lines."""
     import django
@@ -146,7 +153,7 @@ def worker(archive, checkpoints, without_search=False):
                                 slug=name_en.split(" ", 1)[1].lower().replace(" ", "-"))
     for label in ("first run", "second run (unchanged)"):
         importer = Importer()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         done = 0
         print(json.dumps({"label": label, "files": 0, "rss": rss_mb(), "peak": peak_rss_mb()}), flush=True)
         for outcome in importer.run([archive]):
@@ -156,7 +163,8 @@ def worker(archive, checkpoints, without_search=False):
             if done in checkpoints:
                 elapsed = time.perf_counter() - started
                 print(json.dumps({"label": label, "files": done, "seconds": elapsed, "rate": done / elapsed,
-                                  "rss": rss_mb(), "peak": peak_rss_mb()}), flush=True)
+                                  "cpu_ms": (cpu_seconds() - cpu_started) * 1000 / done,
+                                  "rss": rss_mb(), "peak": peak_rss_mb(), "load": os.getloadavg()[0]}), flush=True)
         print(json.dumps({"label": label, "totals": dict(importer.totals)}), flush=True)
 
 
@@ -186,12 +194,12 @@ def run_worker(database, archive, count, env, without_search=False):
 
 
 def report(rows):
-    print("| database | run | files | seconds | files/s | RSS MB | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| database | run | files | seconds | files/s | CPU ms/file (this process) | RSS MB | peak RSS MB | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         if "rate" in row:
             print(f"| {row['database']} | {row['label']} | {row['files']:,} | {row['seconds']:.1f} | {row['rate']:.0f} "
-                  f"| {row['rss']:.0f} | {row['peak']:.0f} |")
+                  f"| {row.get('cpu_ms', 0):.1f} | {row['rss']:.0f} | {row['peak']:.0f} | {row.get('load', 0):.1f} |")
     for row in rows:
         if "totals" in row:
             print(f"- {row['database']}, {row['label']}: {row['totals']}")
