@@ -298,7 +298,8 @@ _THAI_LETTERS = "\u0e01-\u0e2e\u0e30-\u0e4e"  # Thai letters and marks, not ฯ 
 _HONORIFIC_RE = re.compile("|".join(re.escape(h) for h in sorted(LATIN_HONORIFICS + THAI_HONORIFICS, key=len, reverse=True)))
 _LATIN_HONORIFIC_SET = frozenset(LATIN_HONORIFICS)
 _THAI_NAME = re.compile(rf" ?([{_THAI_LETTERS}]{{2,20}})[ \u00a0]([{_THAI_LETTERS}]{{2,30}})(?![{_THAI_LETTERS}])")
-_LATIN_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*\.?|(?:bin|binti|de|van|von|der|da|al|el)(?=\s)")
+_NAME_PARTICLES = ("bin", "binti", "de", "van", "von", "der", "da", "al", "el")  # lower-case inside Latin names
+_LATIN_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*\.?|(?:" + "|".join(_NAME_PARTICLES) + r")(?=\s)")
 
 
 @dataclass(frozen=True)
@@ -334,10 +335,6 @@ def _starts_a_word(text, start, honorific):
     return bool(tokens) and tokens[0] == honorific
 
 
-def _is_thai_letter(char):
-    return "\u0e01" <= char <= "\u0e4e" and char != "\u0e2f"
-
-
 _LATIN_NAME = re.compile(r"\s*((?:" + _LATIN_WORD.pattern + r")(?:\s+(?:" + _LATIN_WORD.pattern + r"))*)")
 
 
@@ -347,10 +344,12 @@ def find_candidates(text):
     for match in _HONORIFIC_RE.finditer(text):
         honorific, after = match.group(), match.end()
         before = text[match.start() - 1] if match.start() else " "
-        if honorific in _LATIN_HONORIFIC_SET and (before.isascii() and before.isalpha() or before == "."):
-            continue  # inside a word, or a run of initials
-        if "." in honorific and honorific not in _LATIN_HONORIFIC_SET and (before == "." or _is_thai_letter(before)):
-            continue  # ศ. inside พ.ศ., or the end of another abbreviation
+        if honorific in _LATIN_HONORIFIC_SET and before.isascii() and before.isalpha():
+            continue  # inside a word
+        if before == ".":
+            # ศ. inside พ.ศ. is the end of another abbreviation. A Thai letter before is fine:
+            # Thai runs words together (โดยพล.อ.…).
+            continue
         rest = text[after : after + 120]
         latin = _LATIN_NAME.match(rest)
         if latin:
@@ -359,7 +358,7 @@ def find_candidates(text):
                 if word.rstrip(".") in _LATIN_TITLE_WORDS or len(words) == 4:
                     break
                 words.append(word)
-            while words and words[-1] in {"bin", "binti", "de", "van", "von", "der", "da", "al", "el"}:
+            while words and words[-1] in _NAME_PARTICLES:
                 words.pop()
             if len(words) < 2:
                 continue

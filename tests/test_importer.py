@@ -490,6 +490,7 @@ def test_interrupted_run_leaves_whole_releases_and_rerun_completes(tmp_path, mon
 # --- officials ----------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # segmentation uses the search dictionary, which holds officials' names
 def test_candidates_are_honorific_names_not_titles():
     text = (
         "นายกรัฐมนตรีและรองนายกรัฐมนตรีพบกับนายวีรพล ศักดิ์สิทธิ์ และนางสาวพิมพ์ชนก แสงทอง "
@@ -505,6 +506,20 @@ def test_candidates_are_honorific_names_not_titles():
     assert str(Candidate("นาย", "Anders Holm")) == "นาย Anders Holm"
 
 
+@pytest.mark.django_db  # segmentation uses the search dictionary, which holds officials' names
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("H.E. Mr. Tomas Berg, Ambassador of Sweden", Candidate("H.E. Mr.", "Tomas Berg")),
+        ("met Dr. Ahmad bin Hassan yesterday", Candidate("Dr.", "Ahmad bin Hassan")),
+        ("โดยพล.อ.สมศักดิ์ กล้าหาญ เป็นประธาน", Candidate("พล.อ.", "สมศักดิ์ กล้าหาญ")),
+    ],
+)
+def test_more_honorifics(text, expected):
+    assert find_candidates(text) == [expected]
+
+
+@pytest.mark.django_db  # segmentation uses the search dictionary, which holds officials' names
 @pytest.mark.parametrize(
     "text", ["นายวีรพลกล่าวว่า ทั้งสองฝ่ายเห็นพ้อง", "นายวีรพลได้เดินทาง ไปยัง", "นายวีรพล รัฐมนตรีว่าการ", "พ.ศ. ๒๕๖๖ ศ. ทดสอบ"]
 )

@@ -47,7 +47,7 @@ def test_image_script_draws_the_photos(tmp_path):
 
 
 @pytest.mark.django_db
-def test_load_samples_publishes_links_and_attaches(django_assert_max_num_queries):
+def test_load_samples_publishes_links_and_attaches():
     call_command("load_samples", stdout=io.StringIO())
     releases = Release.objects.all()
     assert releases.count() == len(SAMPLE_FILES)
