@@ -114,6 +114,8 @@ if DATABASE_URL:
         )
     }
 else:
+    # A fresh clone has no var/ (it is not in git): make it, or SQLite cannot open its file.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
