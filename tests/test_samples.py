@@ -73,3 +73,13 @@ def test_load_samples_twice_changes_nothing():
     assert sorted(Release.objects.values_list("pk", "updated_at", "view_count")) == before
     assert sorted(ReleaseImage.objects.values_list("pk", "image")) == images
     assert Official.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_load_samples_links_translations_once():
+    call_command("load_samples", stdout=io.StringIO())
+    call_command("load_samples", stdout=io.StringIO())
+    english = Release.objects.get(source_key="sample/2568-01-20-scam-warning-en")
+    thai_release = Release.objects.get(source_key="sample/2568-01-20-scam-warning")
+    assert thai_release.counterpart == english and english.counterpart == thai_release
+    assert Release.objects.filter(translation__isnull=False).count() == 3

@@ -8,7 +8,22 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from releases.models import Release
+
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples"
+PREFIX = "sample"
+
+
+def link_translations():
+    """Pair `<stem>-en` with `<stem>`: the samples' own naming convention for translations."""
+    linked = 0
+    for english in Release.objects.filter(source_key__startswith=f"{PREFIX}/", source_key__endswith="-en"):
+        thai = Release.objects.filter(source_key=english.source_key[: -len("-en")]).first()
+        if thai and thai.language != english.language and thai.counterpart is None:
+            thai.translation = english
+            thai.save(update_fields=["translation"])
+            linked += 1
+    return linked
 
 
 class Command(BaseCommand):
@@ -19,5 +34,8 @@ class Command(BaseCommand):
         call_command("loaddata", SAMPLES / "officials.json", **output)
         call_command(
             "import_releases", str(SAMPLES / "releases"), publish=True, images=str(SAMPLES / "images"),
-            source_prefix="sample", **output,
+            source_prefix=PREFIX, **output,
         )
+        linked = link_translations()
+        if linked and options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"linked {linked} translations"))
