@@ -18,7 +18,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -584,12 +584,23 @@ def _index_on_officials_changed(sender, instance, action, reverse, pk_set, **kwa
         reindex([instance.pk])
 
 
+NAME_FIELDS = ("honorific", "name_th", "name_en", "aliases")
+
+
+@receiver(pre_save, sender=Official, dispatch_uid="search_official_saving")
+def _remember_official_names(sender, instance, raw=False, **kwargs):
+    # Only a change of names re-indexes the official's releases (a minister may have thousands).
+    stored = Official.objects.filter(pk=instance.pk).values_list(*NAME_FIELDS).first() if instance.pk else None
+    instance._search_names_changed = stored != tuple(getattr(instance, f) for f in NAME_FIELDS)
+
+
 @receiver(post_save, sender=Official, dispatch_uid="search_official_saved")
-def _index_on_official_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+def _index_on_official_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw or not getattr(instance, "_search_names_changed", True):
         return
     dictionary.refresh()
-    reindex(official=instance)
+    if not created:
+        reindex(official=instance)
 
 
 @receiver(pre_delete, sender=Official, dispatch_uid="search_official_deleting")

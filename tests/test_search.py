@@ -6,7 +6,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from releases import search
 from releases.models import Release
@@ -170,7 +169,7 @@ def test_word_hit_ranks_above_syllable_hit_for_ya(corpus):
 # --- queries that are not really queries ----------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "“ ”", "-- ??", None, "ๆ ฯ"[2:]])
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "“ ”", "-- ??", None, "ฯ", "๏ ๚"])
 def test_empty_or_punctuation_only_query_returns_queryset_unchanged(corpus, query):
     base = Release.objects.published().newest_first()
     assert list(search.search_releases(base, query)) == list(base)
@@ -261,6 +260,19 @@ def test_changing_an_officials_alias_updates_linked_releases(db):
     official.aliases = "ท่านทูตมานพ"
     official.save()
     assert list(search.search_releases(Release.objects.published(), "มานพ")) == [release]
+
+
+def test_editing_an_officials_biography_does_not_reindex(db, monkeypatch):
+    official = OfficialFactory()
+    ReleaseFactory().officials.add(official)
+    calls = []
+    monkeypatch.setattr(search, "reindex", lambda *args, **kwargs: calls.append((args, kwargs)))
+    official.bio = "ประวัติโดยย่อ"
+    official.save()
+    assert calls == []
+    official.name_en = "Somchai Renamed"
+    official.save()
+    assert calls == [((), {"official": official})]
 
 
 def test_deleting_an_official_removes_the_name_from_the_index(db):
