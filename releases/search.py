@@ -489,13 +489,10 @@ def search_releases(queryset, query):
             default=Value(TIER_SYLLABLES),
             output_field=IntegerField(),
         )
-        # bm25() is "smaller is better"; column weights favour title, then summary/officials.
-        rank = RawSQL(
-            f"(SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 2.0, 1.0) FROM {FTS_TABLE} "
-            f'WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = "{table}"."id")',
-            (fts_match(terms),),
-            output_field=FloatField(),
-        )
+        # No bm25() here: as a per-row correlated lookup it re-ran the match for every hit
+        # (1.5 s for 7,700 hits of 10,000 releases); the tiers carry the column weights and
+        # ties go newest first.
+        rank = Value(0.0, output_field=FloatField())
     return queryset.annotate(search_tier=tier, search_rank=rank).order_by(
         F("search_tier").desc(), F("search_rank").desc(nulls_last=True), "-release_date", "-publish_at", "-pk"
     )
