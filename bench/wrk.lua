@@ -62,7 +62,10 @@ function done(summary, latency, requests)
     total_bad = total_bad + t:get("bad")
     if first == nil or t:get("t0") < first then first = t:get("t0") end
     if t:get("t1") > last then last = t:get("t1") end
+    -- a thread whose requests were too slow to reach its deadline was stopped by wrk itself
+    if t:get("t1") == t:get("t0") then stopped_by_wrk = true end
   end
+  if stopped_by_wrk then last = first + summary.duration end
   local e = summary.errors
   io.write(string.format(
     'WRK_JSON {"requests": %d, "ok": %d, "bad": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "errors": %d, "elapsed_us": %d}\n',
