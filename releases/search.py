@@ -510,7 +510,7 @@ def highlight(release, query, words=SNIPPET_WORDS):
     terms = parse_query(query) if not isinstance(query, list) else query
     plain = release.summary or release.body[:300]
     if not terms:
-        return html.escape(plain)
+        return mark_safe(html.escape(plain))
     wanted = {w for term in terms for w in term.words}
     # Compound hits: a term of two or more syllables inside a longer word (ต่างประเทศ in
     # กระทรวงการต่างประเทศ); one syllable (ยา) would light up ยาวนาน.
@@ -532,7 +532,7 @@ def highlight(release, query, words=SNIPPET_WORDS):
         if start + words < len(tokens):
             parts.append("…")
         return mark_safe("".join(parts))
-    return html.escape(plain)
+    return mark_safe(html.escape(plain))
 
 
 def _token_hit(token, wanted, inside):

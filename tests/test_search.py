@@ -354,6 +354,15 @@ def test_highlight_without_a_match_falls_back_to_the_summary(db):
     assert search.highlight(release, "") == "ย่อหน้าแรก"
 
 
+def test_highlight_fallback_is_escaped_once(db):
+    """Safe HTML either way, so the template does not escape it a second time."""
+    from django.template import Context, Template
+
+    release = ReleaseFactory(title="ข่าว", body="ราคา <5 บาท & ฟรี")
+    rendered = Template("{{ snippet }}").render(Context({"snippet": search.highlight(release, "ทุเรียน")}))
+    assert rendered == "ราคา &lt;5 บาท &amp; ฟรี"
+
+
 # --- the admin ---------------------------------------------------------------------------------
 
 
