@@ -8,15 +8,17 @@ Staff, and anyone with a session, never get a cached page and never fill the cac
 """
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
 import secrets
+import threading
 import zlib
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -40,10 +42,16 @@ def timeout():
 
 # --- generations ---------------------------------------------------------------------
 
+def page_cache():
+    """Pages and the generation state: the "pages" cache when configured (a local-memory cache of
+    their own, so the view counter's many small "seen" keys cannot evict them), else the default."""
+    return caches["pages"] if "pages" in settings.CACHES else caches["default"]
+
+
 def _process_local():
     # A local-memory cache is one per worker process: a change seen by one worker must still
     # reach the others, so the generation also lives in a file they all read.
-    return isinstance(caches["default"], LocMemCache)
+    return isinstance(page_cache(), LocMemCache)
 
 
 def _generation_file():
@@ -71,15 +79,15 @@ def _new_state():
 def current_token(now=None):
     """The generation token for page keys: changes with each edit and each time a release falls due."""
     key = _state_key()
-    state = cache.get(key)
+    state = page_cache().get(key)
     if state is None:
         state = _new_state()
-        cache.set(key, state, None)
+        page_cache().set(key, state, None)
     now = (now or timezone.now()).timestamp()
     passed = bisect.bisect_right(state["due"], now)
     if passed == len(state["due"]) == DUE_AHEAD:
         state = _new_state()
-        cache.set(key, state, None)
+        page_cache().set(key, state, None)
         passed = bisect.bisect_right(state["due"], now)
     return f"{state['token']}.{passed}"
 
@@ -87,7 +95,7 @@ def current_token(now=None):
 def bump():
     """Start a new generation: every cached page is out of date. Cheap; safe anywhere
     (bulk imports and other signal-less writes should call it when done)."""
-    cache.delete(STATE_KEY)
+    page_cache().delete(STATE_KEY)
     if _process_local():
         path = _generation_file()
         tmp = f"{path}.{os.getpid()}.tmp"
@@ -97,17 +105,38 @@ def bump():
                 handle.write(secrets.token_hex(8))
             os.replace(tmp, path)
         except OSError:
-            cache.clear()  # cannot tell the other workers: at least this one starts afresh
-        cache.delete(_state_key())
+            page_cache().clear()  # cannot tell the other workers: at least this one starts afresh
+        page_cache().delete(_state_key())
 
 
 def bump_and_prepare():
     """bump(), then look up the due times now, so the next reader does not pay that query."""
     bump()
-    cache.set(_state_key(), _new_state(), None)
+    page_cache().set(_state_key(), _new_state(), None)
+
+
+# Bulk writers (the archive import) bump once at the end instead of twice per saved row.
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def deferred():
+    """Within the block, content changes made in this thread do not start a new generation;
+    one bump at the end (also after an error) does, if anything changed."""
+    outer = getattr(_deferred, "changed", None)
+    _deferred.changed = False
+    try:
+        yield
+    finally:
+        changed, _deferred.changed = _deferred.changed, outer
+        if changed:
+            _content_changed()
 
 
 def _content_changed(**kwargs):
+    if getattr(_deferred, "changed", None) is not None:
+        _deferred.changed = True
+        return
     # Now (cheap), and once more when the transaction commits: a page rendered from the old
     # rows in between would otherwise be cached in the new generation.
     bump()
@@ -158,7 +187,7 @@ def cache_public_page(view, count_views=False):
         if not cacheable_request(request):
             return view(request, *args, **kwargs)
         key = page_key(request, current_token())
-        entry = cache.get(key)
+        entry = page_cache().get(key)
         if entry is not None:
             response, counted_release = pickle.loads(zlib.decompress(entry))
             if count_views and counted_release:
@@ -175,7 +204,7 @@ def cache_public_page(view, count_views=False):
             counted_release = _counted_release(response) if count_views else None
             # Compressed: a page is ~20-40 KB of HTML and ~4-8 KB compressed, so a worker's
             # local-memory cache (or Redis) holds five times the pages in the same memory.
-            cache.set(key, zlib.compress(pickle.dumps((response, counted_release)), 1), timeout())
+            page_cache().set(key, zlib.compress(pickle.dumps((response, counted_release)), 1), timeout())
         response[HIT_HEADER] = "miss"
         return response
 

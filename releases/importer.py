@@ -17,10 +17,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify as ascii_slugify
 
-from . import thai
+from . import caching, search, thai
 from .models import Category, Official, Release, ReleaseImage, split_paragraphs
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Bulk mode: written releases are indexed for search (and the page cache renewed) every this many.
+BULK_BATCH_FILES = 500
 # Before BE 2484 (1941) the Thai year began in April: an older date is a typo, not an archive page.
 MIN_YEAR = 1941
 MAX_VIEW_COUNT = 9_223_372_036_854_775_807  # PositiveBigIntegerField on both databases
@@ -496,7 +498,7 @@ class Importer:
 
     def __init__(
         self, *, category="press-release", publish=False, images_dir=None, source_prefix="", dry_run=False,
-        create_officials=False, max_bytes=DEFAULT_MAX_BYTES, today=None, now=None,
+        create_officials=False, max_bytes=DEFAULT_MAX_BYTES, today=None, now=None, bulk=False, workers=None,
     ):
         if source_prefix and not PREFIX_RE.match(source_prefix):
             raise ValueError(f"source prefix {source_prefix!r}: use Latin letters, digits, '.', '_' or '-'")
@@ -519,13 +521,43 @@ class Importer:
         self.totals = Counter()
         self.candidate_counts = Counter()
         self._seen_keys = set()
+        # bulk: run() defers search indexing and page-cache renewal to batch boundaries (see run()).
+        self.bulk = bulk
+        self.workers = workers or os.cpu_count() or 1
+        self._indexing = None
         self._pending_officials = []
 
     def key_for(self, stem):
         return f"{self.source_prefix}/{stem}" if self.source_prefix else stem
 
     def run(self, paths):
-        """Outcomes of every file under `paths`, one at a time, as each is imported."""
+        """Outcomes of every file under `paths`, one at a time, as each is imported.
+
+        In bulk mode, saves neither segment text for search nor renew the page cache one by one:
+        every BULK_BATCH_FILES written files, and when the run ends (also by an error or Ctrl-C),
+        the written releases are indexed in batches by `workers` processes and the cache renewed
+        once. A killed run leaves up to one batch unindexed; re-running the import indexes them.
+        While the generator is suspended, saves made by its caller in this thread are deferred too.
+        """
+        if not self.bulk:
+            yield from self._run(paths)
+            return
+        with caching.deferred(), search.deferred_indexing(workers=self.workers) as indexing:
+            self._indexing = indexing
+            try:
+                yield from self._run(paths)
+            finally:
+                self._indexing = None
+                self.totals["indexed"] += indexing.flush()
+
+    def _batch_done(self):
+        """At a batch boundary in bulk mode: index what was written since the last one."""
+        indexing = self._indexing
+        if indexing is not None and len(indexing.ids) >= BULK_BATCH_FILES:
+            self.totals["indexed"] += indexing.flush()
+            caching.bump_and_prepare()
+
+    def _run(self, paths):
         for item in iter_sources(paths):
             if isinstance(item, Skipped):
                 outcome = Outcome(item.path, status="skipped", reason=item.reason)
@@ -534,7 +566,9 @@ class Importer:
                 self.totals[outcome.status] += 1
                 yield outcome
             else:
-                yield self.import_file(item.path, item.stem)
+                outcome = self.import_file(item.path, item.stem)
+                self._batch_done()
+                yield outcome
 
     def import_file(self, path, stem):
         outcome = Outcome(os.fspath(path), key=self.key_for(stem))
@@ -563,7 +597,13 @@ class Importer:
         self._seen_keys.add(key)
         raw = read_source(outcome.path, self.max_bytes)
         digest = checksum(raw)
-        existing = Release.objects.filter(source_key=key).values("pk", "source_checksum", "import_snapshot", "status").first()
+        existing = (
+            Release.objects.filter(source_key=key)
+            .values("pk", "source_checksum", "import_snapshot", "status", "search_title").first()
+        )
+        if existing and not existing["search_title"] and not self.dry_run:
+            # Written by a bulk run that was killed before indexing it (or a title of punctuation only).
+            search.reindex([existing["pk"]])
         if existing and self._nothing_new(existing, digest):
             outcome.status = "unchanged"
             self._attach_photos_if_missing(existing["pk"], stem, outcome)

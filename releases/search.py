@@ -18,7 +18,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -53,6 +53,10 @@ SYLLABLE_VECTOR_COLUMN = "search_syllable_vector"
 SEARCH_FIELDS = ("search_title", "search_summary", "search_body", "search_syllables")
 WORD_COLUMNS = "{search_title search_summary search_body}"
 HEAD_COLUMNS = "{search_title search_summary}"
+# Relevance is ranked among the newest RANK_CANDIDATES + 1 matches and the newest as many title
+# hits, so a word found in most releases costs no more than a rare one; the public list counts
+# at most RANK_CANDIDATES ("more than 1,000 results"). See docs/search.md, "Bounded ranking".
+RANK_CANDIDATES = 1000
 # Relevance tiers: every term a whole word in the title; in the title, summary or officials'
 # names; anywhere; or only inside a compound word (syllable field).
 TIER_TITLE, TIER_HEAD, TIER_WORDS, TIER_SYLLABLES = 4, 3, 2, 1
@@ -446,11 +450,15 @@ def _pg_head_matches(terms, weights):
     )
 
 
-def search_releases(queryset, query):
+def search_releases(queryset, query, bounded=True):
     """`queryset` narrowed to releases matching `query`, most relevant first: all terms in the
     title, then in title/summary/officials' names, then anywhere as whole words, then found
     only inside compound words; by rank within a tier, newest first among equals. Unchanged
-    for an empty or punctuation-only query."""
+    for an empty or punctuation-only query.
+
+    bounded (the public list): only the newest RANK_CANDIDATES + 1 matches and the newest as
+    many title hits are kept and ranked, so the work is bounded for words found in most
+    releases. bounded=False (the admin, which orders by its own columns): every match."""
     try:
         terms = parse_query(query)
     except Exception:  # a segmenter failure must not take the page down
@@ -458,22 +466,23 @@ def search_releases(queryset, query):
         return queryset.none()
     if not terms:
         return queryset
-    table = Release._meta.db_table
     if connection.vendor == "postgresql":
-        queryset = queryset.filter(_pg_matches(terms))
-        # "Any whole word" is one GIN lookup, hashed once per query, rather than a test of
-        # each row's large (out-of-line) word vector.
-        word_ids = RawSQL(
-            f'SELECT "id" FROM "{table}" WHERE {_pg_column(VECTOR_COLUMN)} @@ to_tsquery(\'simple\', %s)',
-            (tsquery(terms),),
-        )
-        tier = Case(
-            When(_pg_head_matches(terms, "A"), then=Value(TIER_TITLE)),
-            When(_pg_head_matches(terms, ""), then=Value(TIER_HEAD)),
-            When(pk__in=word_ids, then=Value(TIER_WORDS)),
-            default=Value(TIER_SYLLABLES),
-            output_field=IntegerField(),
-        )
+        matches, title, head = _pg_matches(terms), _pg_head_matches(terms, "A"), _pg_head_matches(terms, "")
+        if bounded:
+            # At most 2 x RANK_CANDIDATES rows: testing each one's word vector is cheaper than
+            # collecting every whole-word match of a common word.
+            words = RawSQL(
+                f"{_pg_column(VECTOR_COLUMN)} @@ to_tsquery('simple', %s)", (tsquery(terms),),
+                output_field=models.BooleanField(),
+            )
+        else:
+            # "Any whole word" is one GIN lookup, hashed once per query, rather than a test of
+            # each row's large (out-of-line) word vector.
+            words = Q(pk__in=RawSQL(
+                f'SELECT "id" FROM "{Release._meta.db_table}" WHERE {_pg_column(VECTOR_COLUMN)} '
+                "@@ to_tsquery('simple', %s)",
+                (tsquery(terms),),
+            ))
         # SearchRank over the head vector, weights A (title) and B (summary, officials).
         rank = RawSQL(
             f"ts_rank({_pg_column(HEAD_VECTOR_COLUMN)}, to_tsquery('simple', %s))",
@@ -481,21 +490,44 @@ def search_releases(queryset, query):
             output_field=FloatField(),
         )
     else:
-        queryset = queryset.filter(pk__in=_fts_ids(fts_match(terms)))
-        tier = Case(
-            When(pk__in=_fts_ids(fts_match(terms, TIER_TITLE)), then=Value(TIER_TITLE)),
-            When(pk__in=_fts_ids(fts_match(terms, TIER_HEAD)), then=Value(TIER_HEAD)),
-            When(pk__in=_fts_ids(fts_match(terms, TIER_WORDS)), then=Value(TIER_WORDS)),
-            default=Value(TIER_SYLLABLES),
-            output_field=IntegerField(),
+        matches, title, head, words = (
+            Q(pk__in=_fts_ids(fts_match(terms, tier))) for tier in (TIER_SYLLABLES, TIER_TITLE, TIER_HEAD, TIER_WORDS)
         )
         # No bm25() here: as a per-row correlated lookup it re-ran the match for every hit
         # (1.5 s for 7,700 hits of 10,000 releases); the tiers carry the column weights and
         # ties go newest first.
         rank = Value(0.0, output_field=FloatField())
-    return queryset.annotate(search_tier=tier, search_rank=rank).order_by(
-        F("search_tier").desc(), F("search_rank").desc(nulls_last=True), "-release_date", "-publish_at", "-pk"
+    if bounded:
+        queryset = queryset.filter(pk__in=_candidates(queryset, matches, title))
+    else:
+        queryset = queryset.filter(matches)
+    tier = Case(
+        When(title, then=Value(TIER_TITLE)),
+        When(head, then=Value(TIER_HEAD)),
+        When(words, then=Value(TIER_WORDS)),
+        default=Value(TIER_SYLLABLES),
+        output_field=IntegerField(),
     )
+    return queryset.annotate(search_tier=tier, search_rank=rank).order_by(
+        F("search_tier").desc(), F("search_rank").desc(nulls_last=True), *NEWEST_FIRST
+    )
+
+
+NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
+
+
+def _candidates(queryset, matches, title):
+    """SQL for the ids worth ranking: the newest RANK_CANDIDATES + 1 matches (one more than the
+    list counts, so it knows there are more) and the newest as many title hits, within
+    `queryset`'s own filters. Each part walks the newest-first index or a GIN index and stops."""
+    sql, params = [], []
+    for n, condition in enumerate((matches, title)):
+        part = queryset.filter(condition).order_by(*NEWEST_FIRST).values("pk")[: RANK_CANDIDATES + 1]
+        part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        # Wrapped: SQLite allows no LIMIT on a bare member of a UNION.
+        sql.append(f"SELECT * FROM ({part_sql}) AS candidates{n}")
+        params.extend(part_params)
+    return RawSQL(" UNION ".join(sql), params)
 
 
 # --- highlighted snippets (both databases, built in Python for the rows on a page) ----------
@@ -551,10 +583,47 @@ def with_highlights(releases, query):
 
 TEXT_FIELDS = {"title", "summary", "body"}
 
+# Bulk writers (the archive import) defer indexing: saves in this thread only collect ids.
+_deferred = threading.local()
+
+
+class deferred_indexing:
+    """Within the block, saves in this thread leave the search fields alone and only note the
+    release; `flush()` (call it at batch boundaries) and the end of the block index the noted
+    releases in batches with `workers` processes. Until then they are not findable by search."""
+
+    def __init__(self, workers=1, batch_size=200):
+        self.workers, self.batch_size = workers, batch_size
+        self.ids = set()
+
+    def __enter__(self):
+        self._outer = getattr(_deferred, "current", None)
+        _deferred.current = self
+        return self
+
+    def __exit__(self, exc_type, *exc_info):
+        _deferred.current = self._outer
+        # Also after an error or Ctrl-C: what was committed gets indexed now.
+        self.flush()
+
+    def note(self, ids):
+        self.ids.update(pk for pk in ids if pk is not None)
+
+    def flush(self):
+        ids, self.ids = sorted(self.ids), set()
+        if not ids:
+            return 0
+        queryset = Release.objects.filter(pk__in=ids)
+        return reindex_queryset(queryset, batch_size=self.batch_size, workers=min(self.workers, len(ids) // self.batch_size + 1))
+
+
+def _deferring():
+    return getattr(_deferred, "current", None)
+
 
 @receiver(pre_save, sender=Release, dispatch_uid="search_pre_save")
 def _index_on_save(sender, instance, update_fields=None, raw=False, **kwargs):
-    if raw or update_fields is not None:
+    if raw or update_fields is not None or _deferring():
         return
     trie = dictionary.trie(verify=True)
     for field, value in document_for(instance, trie).items():
@@ -564,9 +633,12 @@ def _index_on_save(sender, instance, update_fields=None, raw=False, **kwargs):
 @receiver(post_save, sender=Release, dispatch_uid="search_post_save")
 def _index_on_partial_save(sender, instance, update_fields=None, raw=False, **kwargs):
     # save(update_fields=[...]) would not write fields set in pre_save.
-    if raw or update_fields is None or not (set(update_fields) & TEXT_FIELDS):
+    if raw or (update_fields is not None and not (set(update_fields) & TEXT_FIELDS)):
         return
-    reindex([instance.pk])
+    if _deferring():
+        _deferring().note([instance.pk])  # created or changed: indexed at the next flush
+    elif update_fields is not None:
+        reindex([instance.pk])
 
 
 @receiver(m2m_changed, sender=Release.officials.through, dispatch_uid="search_officials_changed")
@@ -613,6 +685,9 @@ def _index_on_official_deleted(sender, instance, **kwargs):
 
 def reindex(ids=None, official=None, batch_size=200):
     """Recompute the search fields of releases by id, or of one official's releases."""
+    if ids is not None and official is None and _deferring():
+        _deferring().note(ids)
+        return 0
     queryset = Release.objects.all()
     if official is not None:
         queryset = queryset.filter(officials=official)
@@ -689,6 +764,7 @@ def _store(documents, progress):
 # --- the database side: index and triggers (installed by migration 00xx_search, re-checked after
 # every migrate because SQLite's table rebuilds in later migrations drop triggers) ---------------
 
+HEAD_INDEX = "releases_release_search_head_idx"
 _PG_INSTALL = [
     f"""ALTER TABLE releases_release ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector,
       ADD COLUMN IF NOT EXISTS {HEAD_VECTOR_COLUMN} tsvector,
@@ -714,12 +790,16 @@ _PG_INSTALL = [
     """,
     f"CREATE INDEX IF NOT EXISTS releases_release_search_idx ON releases_release USING GIN ({VECTOR_COLUMN})",
     f"CREATE INDEX IF NOT EXISTS releases_release_syllable_idx ON releases_release USING GIN ({SYLLABLE_VECTOR_COLUMN})",
+    # Title hits among many matches (bounded ranking): GIN finds title/summary words, the
+    # weight is rechecked on the small inline vector.
+    f"CREATE INDEX IF NOT EXISTS {HEAD_INDEX} ON releases_release USING GIN ({HEAD_VECTOR_COLUMN})",
 ]
 _PG_UNINSTALL = [
     "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",
     "DROP FUNCTION IF EXISTS releases_release_search_vector()",
     "DROP INDEX IF EXISTS releases_release_search_idx",
     "DROP INDEX IF EXISTS releases_release_syllable_idx",
+    f"DROP INDEX IF EXISTS {HEAD_INDEX}",
     f"""ALTER TABLE releases_release DROP COLUMN IF EXISTS {VECTOR_COLUMN},
       DROP COLUMN IF EXISTS {HEAD_VECTOR_COLUMN}, DROP COLUMN IF EXISTS {SYLLABLE_VECTOR_COLUMN}""",
 ]

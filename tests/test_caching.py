@@ -272,3 +272,23 @@ class TestCountingWithCache:
         assert get(client, "/")["X-Page-Cache"] == "miss"
         get(client, release.get_absolute_url(), ip="198.51.100.21")
         assert get(client, "/")["X-Page-Cache"] == "hit"
+
+
+def test_deferred_renews_the_generation_once_at_the_end(monkeypatch):
+    bumps = []
+    real = caching.bump
+    monkeypatch.setattr(caching, "bump", lambda: (bumps.append(1), real())[1])
+    token = caching.current_token()
+    with caching.deferred():
+        ReleaseFactory()
+        ReleaseFactory()
+        assert caching.current_token() == token and not bumps
+    assert caching.current_token() != token
+    assert len(bumps) == 1  # once for both (and again on commit, which the test's transaction never reaches)
+
+
+def test_deferred_without_changes_keeps_the_generation():
+    token = caching.current_token()
+    with caching.deferred():
+        pass
+    assert caching.current_token() == token

@@ -463,20 +463,26 @@ def test_duplicate_names_in_one_run_fail(tmp_path):
 
 
 @pytest.mark.django_db
-def test_interrupted_run_leaves_whole_releases_and_rerun_completes(tmp_path, monkeypatch):
-    CategoryFactory()
-    for number in range(5):
-        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวที่ {number}", paragraphs=[f"เนื้อหา {number}", "ต่อ"], photos=1))
+def crash_on_third_file(monkeypatch):
+    """Ctrl-C inside the third file's transaction, after its parsing; returns the real method."""
     real = importer.Importer._officials
     calls = {"n": 0}
 
     def crash_on_third(self, parsed, outcome):
         calls["n"] += 1
-        if calls["n"] == 3:  # inside the third file's transaction, after its parsing
+        if calls["n"] == 3:
             raise KeyboardInterrupt
         return real(self, parsed, outcome)
 
     monkeypatch.setattr(importer.Importer, "_officials", crash_on_third)
+    return real
+
+
+def test_interrupted_run_leaves_whole_releases_and_rerun_completes(tmp_path, monkeypatch):
+    CategoryFactory()
+    for number in range(5):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวที่ {number}", paragraphs=[f"เนื้อหา {number}", "ต่อ"], photos=1))
+    real = crash_on_third_file(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         run(tmp_path)
     assert sorted(Release.objects.values_list("source_key", flat=True)) == ["r0", "r1"]
@@ -675,3 +681,102 @@ def test_search_index_of_a_created_release_names_its_officials(tmp_path):
     assert release.officials.count() == 1
     assert {field: getattr(release, field) for field in search.SEARCH_FIELDS} == search.document_for(release)
     assert "surachet" in release.search_summary.split()
+
+
+# --- bulk mode: search indexing and page-cache renewal in batches ----------------------------
+
+
+def findable(title):
+    from releases import search
+
+    return search.search_releases(Release.objects.published(), title).filter(title=title).exists()
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_leaves_every_release_findable_and_the_page_cache_renewed(tmp_path, monkeypatch):
+    from releases import caching, search
+
+    CategoryFactory()
+    titles = [f"ข่าวการประชุมความร่วมมือ {n}" for n in range(5)] + ["Consular office hours extended"]
+    for number, title in enumerate(titles):
+        write(tmp_path, f"r{number}.txt", page(title=title, paragraphs=[f"เนื้อหาข่าว {number}", "ต่อ"]))
+    bumps = []
+    monkeypatch.setattr(caching, "bump", lambda real=caching.bump: (bumps.append(1), real())[1])
+    token = caching.current_token()
+    run(tmp_path, publish=True)
+    assert Release.objects.published().count() == 6
+    for release in Release.objects.all():
+        assert {f: getattr(release, f) for f in search.SEARCH_FIELDS} == search.document_for(release)
+    assert all(findable(title) for title in titles)
+    assert caching.current_token() != token
+    assert len(bumps) <= 2  # once at the end (now and on commit), not twice per release
+
+
+@pytest.mark.django_db
+def test_bulk_mode_indexes_at_each_batch_boundary(tmp_path, monkeypatch):
+    CategoryFactory()
+    monkeypatch.setattr(importer, "BULK_BATCH_FILES", 2)
+    for number in range(5):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวลำดับที่ {number}"))
+    imp = importer.Importer(bulk=True, publish=True, today=TODAY)
+    indexed_while_running = []
+    for outcome in imp.run([tmp_path]):
+        assert outcome.status == "created"
+        indexed_while_running.append(Release.objects.exclude(search_title="").count())
+    assert indexed_while_running == [0, 2, 2, 4, 4]  # a batch of two, indexed after its second file
+    assert Release.objects.filter(search_title="").count() == 0 and imp.totals["indexed"] == 5
+
+
+@pytest.mark.django_db
+def test_the_module_api_indexes_each_file_at_once(tmp_path):
+    CategoryFactory()
+    path = write(tmp_path, "one.txt", page(title="ข่าวเดี่ยวทดสอบ"))
+    imp = importer.Importer(publish=True, today=TODAY)
+    assert imp.import_file(path, "one").status == "created"
+    assert findable("ข่าวเดี่ยวทดสอบ")
+
+
+@pytest.mark.django_db
+def test_an_interrupted_bulk_run_indexes_what_it_committed(tmp_path, monkeypatch):
+    CategoryFactory()
+    for number in range(4):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวก่อนหยุด {number}"))
+    crash_on_third_file(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, publish=True)
+    assert Release.objects.count() == 2
+    assert findable("ข่าวก่อนหยุด 0") and findable("ข่าวก่อนหยุด 1")
+
+
+@pytest.mark.django_db
+def test_a_rerun_indexes_releases_a_killed_run_left_unindexed(tmp_path):
+    from releases import search
+
+    CategoryFactory()
+    for number in range(3):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวที่ถูกหยุด {number}"))
+    run(tmp_path, publish=True)
+    # What a killed bulk run leaves: committed releases whose search fields were never written.
+    Release.objects.filter(source_key__in=["r1", "r2"]).update(**{f: "" for f in search.SEARCH_FIELDS})
+    search.rebuild_fts()
+    assert not findable("ข่าวที่ถูกหยุด 1")
+    out, _ = run(tmp_path)
+    assert totals(out)["unchanged"] == 3
+    assert all(findable(f"ข่าวที่ถูกหยุด {n}") for n in range(3))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_indexing_in_worker_processes_matches_indexing_on_save(tmp_path):
+    from releases import search
+    from tests.factories import ReleaseFactory
+
+    releases = [ReleaseFactory(title=f"การประชุมอาเซียนครั้งที่ {n}", body=f"กระทรวงการต่างประเทศ {n}") for n in range(5)]
+    expected = {r.pk: {f: getattr(r, f) for f in search.SEARCH_FIELDS} for r in releases}
+    Release.objects.update(**{f: "" for f in search.SEARCH_FIELDS})
+    with search.deferred_indexing(workers=2, batch_size=1) as indexing:
+        for release in Release.objects.all():
+            release.save()
+        assert Release.objects.exclude(search_title="").count() == 0
+    assert len(indexing.ids) == 0
+    for release in Release.objects.all():
+        assert {f: getattr(release, f) for f in search.SEARCH_FIELDS} == expected[release.pk]

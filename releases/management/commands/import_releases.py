@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 category=options["category"], publish=options["publish"], images_dir=options["images"],
                 source_prefix=options["source_prefix"], dry_run=options["dry_run"],
                 create_officials=options["create_officials"], max_bytes=options["max_size"],
+                bulk=True,  # search indexing and page-cache renewal in batches (releases/importer.py)
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
