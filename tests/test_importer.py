@@ -462,7 +462,6 @@ def test_duplicate_names_in_one_run_fail(tmp_path):
 # --- interruption -------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
 def crash_on_third_file(monkeypatch):
     """Ctrl-C inside the third file's transaction, after its parsing; returns the real method."""
     real = importer.Importer._officials
@@ -478,6 +477,7 @@ def crash_on_third_file(monkeypatch):
     return real
 
 
+@pytest.mark.django_db
 def test_interrupted_run_leaves_whole_releases_and_rerun_completes(tmp_path, monkeypatch):
     CategoryFactory()
     for number in range(5):
