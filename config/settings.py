@@ -156,9 +156,17 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
-            # Per worker process; a cached page is ~4-8 KB compressed, so this bounds it to ~10 MB.
-            "OPTIONS": {"MAX_ENTRIES": env_int("NEWSROOM_LOCMEM_MAX_ENTRIES", 1000)},
-        }
+            # Per worker process. Mostly the view counter's small "seen this reader" keys (~0.3 KB):
+            # a burst of readers must not push out the ones still inside their window.
+            "OPTIONS": {"MAX_ENTRIES": env_int("NEWSROOM_LOCMEM_MAX_ENTRIES", 20_000)},
+        },
+        # Whole pages (releases/caching.py), apart so the counter's keys cannot evict them;
+        # a page is ~4-8 KB compressed, so ~10 MB per worker at most.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("NEWSROOM_PAGE_CACHE_MAX_ENTRIES", 1000)},
+        },
     }
 # Whole public pages for anonymous readers (releases/caching.py); invalidated on every change.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)

@@ -99,6 +99,15 @@ class TestHits:
         assert get(client, wrong_slug).status_code == 301
         assert get(client, wrong_slug)["X-Page-Cache"] == "miss"
 
+    def test_pages_live_apart_from_the_counters_keys(self, client):
+        """A burst of readers fills the default cache with "seen" keys; pages must survive it."""
+        from django.core.cache import caches
+
+        ReleaseFactory()
+        get(client, "/")
+        caches["default"].clear()
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+
     def test_switched_off_by_setting(self, client, settings):
         settings.NEWSROOM_PAGE_CACHE = False
         ReleaseFactory()
