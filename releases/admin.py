@@ -171,7 +171,7 @@ class ReleaseAdmin(SimpleHistoryAdmin):
         # Thai-aware word search (releases/search.py) over the admin's queryset, drafts included.
         from .search import search_releases
 
-        return search_releases(queryset, search_term), False
+        return search_releases(queryset, search_term, bounded=False), False
 
     # --- columns -----------------------------------------------------------
     @admin.display(description=_("release date"), ordering="release_date")

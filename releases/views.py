@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import counters
+from . import counters, search
 from .filters import ReleaseFilter
 from .images import picture
 from .models import Official, Release
+from .paginators import CappedPaginator
 from .search import SEARCH_FIELDS, with_highlights
 
 # The search index copies and import bookkeeping are large and never shown.
@@ -60,6 +61,12 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().newest_first().prefetch_related("images")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Search results are ranked among a bounded set (releases/search.py): count no further.
+        if self.filterset.search_query:
+            return CappedPaginator(queryset, per_page, cap=search.RANK_CANDIDATES, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

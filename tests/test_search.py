@@ -401,3 +401,66 @@ def test_public_list_without_query_stays_by_date(client, corpus, django_assert_m
     assert response.status_code == 200
     shown = list(response.context["releases"])
     assert shown == list(Release.objects.published().newest_first()[:20])
+
+
+# --- bounded ranking and the capped count (RANK_CANDIDATES made small) ---------------------------
+
+
+@pytest.fixture
+def fishery():
+    """An old title hit and three newer body hits of ประมง."""
+    def make(title, days):
+        body = "หารือเรื่อง ประมง และการค้า" if title is None else "รายละเอียดเพิ่มเติม"
+        return ReleaseFactory(title=title or "ข่าวประจำวัน", body=body, release_date=TODAY - datetime.timedelta(days=days))
+
+    return {
+        "title_old": make("ความร่วมมือด้านประมง", 100),
+        "body_10": make(None, 10),
+        "body_20": make(None, 20),
+        "body_30": make(None, 30),
+    }
+
+
+def test_bounded_search_ranks_the_newest_matches_and_keeps_old_title_hits(fishery, monkeypatch):
+    # Candidates: the newest RANK_CANDIDATES + 1 matches and as many title hits.
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    assert found("ประมง", fishery) == ["title_old", "body_10", "body_20"]
+
+
+def test_unbounded_search_returns_every_match(fishery, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    pks = search.search_releases(Release.objects.published(), "ประมง", bounded=False).values_list("pk", flat=True)
+    by_pk = {release.pk: key for key, release in fishery.items()}
+    assert [by_pk[pk] for pk in pks] == ["title_old", "body_10", "body_20", "body_30"]
+
+
+def test_bounded_search_keeps_other_filters(fishery, monkeypatch):
+    """Candidates are chosen within the given queryset: a filtered-out release takes no place."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    queryset = Release.objects.published().exclude(pk=fishery["body_10"].pk)
+    assert found_in(queryset, "ประมง", fishery) == ["title_old", "body_20", "body_30"]
+
+
+def found_in(queryset, query, releases):
+    by_pk = {release.pk: key for key, release in releases.items()}
+    return [by_pk[pk] for pk in search.search_releases(queryset, query).values_list("pk", flat=True)]
+
+
+def test_public_list_says_more_than_the_cap(client, fishery, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("releases:list"), {"q": "ประมง"})
+    assert response.status_code == 200
+    paginator = response.context["page_obj"].paginator
+    assert (paginator.count, paginator.capped) == (2, True)
+    assert [r.pk for r in response.context["releases"]] == [fishery["title_old"].pk, fishery["body_10"].pk]
+    assert "มากกว่า 2 ข่าว" in response.content.decode()
+
+
+def test_public_list_counts_exactly_under_the_cap(client, fishery, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("releases:list"), {"q": "ประมง"})
+    paginator = response.context["page_obj"].paginator
+    assert (paginator.count, paginator.capped) == (4, False)
+    assert "4 ข่าว" in response.content.decode() and "มากกว่า" not in response.content.decode()
