@@ -595,6 +595,8 @@ class deferred_indexing:
     def __init__(self, workers=1, batch_size=200):
         self.workers, self.batch_size = workers, batch_size
         self.ids = set()
+        # One pool for the whole block: the workers' syllable caches stay warm between flushes.
+        self._pool = self._pool_fingerprint = None
 
     def __enter__(self):
         self._outer = getattr(_deferred, "current", None)
@@ -603,8 +605,11 @@ class deferred_indexing:
 
     def __exit__(self, exc_type, *exc_info):
         _deferred.current = self._outer
-        # Also after an error or Ctrl-C: what was committed gets indexed now.
-        self.flush()
+        try:
+            # Also after an error or Ctrl-C: what was committed gets indexed now.
+            self.flush()
+        finally:
+            self._close_pool()
 
     def note(self, ids):
         self.ids.update(pk for pk in ids if pk is not None)
@@ -614,7 +619,27 @@ class deferred_indexing:
         if not ids:
             return 0
         queryset = Release.objects.filter(pk__in=ids)
-        return reindex_queryset(queryset, batch_size=self.batch_size, workers=min(self.workers, len(ids) // self.batch_size + 1))
+        if self.workers < 2 or len(ids) <= self.batch_size:
+            return reindex_queryset(queryset, batch_size=self.batch_size)
+        return reindex_queryset(queryset, batch_size=self.batch_size, workers=self.workers, pool=self._worker_pool())
+
+    def _worker_pool(self):
+        global _WORKER_TRIE
+        _WORKER_TRIE = dictionary.trie(verify=True)
+        if self._pool is not None and self._pool_fingerprint != dictionary._fingerprint:
+            self._close_pool()  # officials changed: the workers' copy of the dictionary is stale
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+            self._pool_fingerprint = dictionary._fingerprint
+        return self._pool
+
+    def _close_pool(self):
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
 
 
 def _deferring():
@@ -699,26 +724,28 @@ def reindex(ids=None, official=None, batch_size=200):
     return reindex_queryset(queryset, batch_size=batch_size)
 
 
-def reindex_queryset(queryset, batch_size=200, progress=None, workers=1):
+def reindex_queryset(queryset, batch_size=200, progress=None, workers=1, pool=None):
     """Recompute and store the search fields for `queryset`, in batches; returns the count.
 
     workers > 1 segments in that many forked processes (segmentation is pure Python and
-    single-core; threads would not help) while this process reads and writes the database.
+    single-core; threads would not help) while this process reads and writes the database;
+    or in `pool` (of `workers` processes), forked by the caller after setting _WORKER_TRIE; left open.
     """
     global _WORKER_TRIE
     _WORKER_TRIE = trie = dictionary.trie(verify=True)
     pks = list(queryset.order_by("pk").values_list("pk", flat=True))
     batches = [pks[start : start + batch_size] for start in range(0, len(pks), batch_size)]
     done = 0
-    if workers > 1:
+    if workers > 1 or pool is not None:
         import collections
+        import contextlib
         import multiprocessing
 
         # Forked workers inherit the trie (shared copy-on-write) and never touch the database
         # (they leave with os._exit, so the inherited connection is not closed under us). Reads
         # and writes stay in this thread: Django's connections are per thread.
         pending = collections.deque()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with contextlib.nullcontext(pool) if pool is not None else multiprocessing.get_context("fork").Pool(workers) as pool:
             for batch in batches:
                 pending.append(pool.apply_async(_segment_rows, (_batch_rows(batch),)))
                 if len(pending) > 2 * workers:
