@@ -8,11 +8,13 @@ Staff, and anyone with a session, never get a cached page and never fill the cac
 """
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
 import secrets
+import threading
 import zlib
 
 from django.conf import settings
@@ -113,7 +115,28 @@ def bump_and_prepare():
     page_cache().set(_state_key(), _new_state(), None)
 
 
+# Bulk writers (the archive import) bump once at the end instead of twice per saved row.
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def deferred():
+    """Within the block, content changes made in this thread do not start a new generation;
+    one bump at the end (also after an error) does, if anything changed."""
+    outer = getattr(_deferred, "changed", None)
+    _deferred.changed = False
+    try:
+        yield
+    finally:
+        changed, _deferred.changed = _deferred.changed, outer
+        if changed:
+            _content_changed()
+
+
 def _content_changed(**kwargs):
+    if getattr(_deferred, "changed", None) is not None:
+        _deferred.changed = True
+        return
     # Now (cheap), and once more when the transaction commits: a page rendered from the old
     # rows in between would otherwise be cached in the new generation.
     bump()
