@@ -114,6 +114,13 @@ class ReleaseFilter(django_filters.FilterSet):
         self.filters["category"].extra["choices"] = categories
         self.filters["official"].extra["choices"] = officials
 
+    def filter_queryset(self, queryset):
+        # The search last: it ranks a bounded set of the newest matches (releases/search.py,
+        # RANK_CANDIDATES), which must be chosen within every other filter.
+        for name, value in sorted(self.form.cleaned_data.items(), key=lambda item: item[0] == "q"):
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_q(self, queryset, name, value):
         # Imported here: the search module is another capability's and may import views' neighbours.
         from .search import search_releases

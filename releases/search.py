@@ -18,7 +18,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -498,7 +498,14 @@ def search_releases(queryset, query, bounded=True):
         # ties go newest first.
         rank = Value(0.0, output_field=FloatField())
     if bounded:
-        queryset = queryset.filter(pk__in=_candidates(queryset, matches, title))
+        # search_total: the candidates' number on every row, so the list's paginator needs no
+        # count query of its own (releases/paginators.py).
+        parts = [(matches, True), (title, True)]
+        if connection.vendor == "postgresql":
+            parts = [(matches, _pg_share(terms) >= WALK_SHARE), (title, _pg_share(terms, head=True) >= WALK_SHARE)]
+        queryset = queryset.filter(pk__in=_candidates(queryset, parts)).annotate(
+            search_total=Window(Count("pk"))
+        )
     else:
         queryset = queryset.filter(matches)
     tier = Case(
@@ -516,13 +523,60 @@ def search_releases(queryset, query, bounded=True):
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 
 
-def _candidates(queryset, matches, title):
+# Above this estimated share of releases matching, the newest matches are found by walking the
+# newest-first index (few rows read per hit); below it, by a GIN bitmap that reads only the hits.
+# Each row the walk reads costs a detoasted vector (~20-30 us), which the planner does not price.
+WALK_SHARE = 0.25
+LEXEME_STATS_SECONDS = 3600
+_lexeme_stats = {"at": None, "shares": {}}
+
+
+def _pg_lexeme_shares():
+    """{(column, lexeme): share of releases} for the most common lexemes of the word and
+    syllable vectors, from pg_stats (kept by ANALYZE); re-read at most hourly per process."""
+    now = time.monotonic()
+    if _lexeme_stats["at"] is None or now - _lexeme_stats["at"] > LEXEME_STATS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = %s AND attname IN (%s, %s, %s) AND most_common_elems IS NOT NULL",
+                (Release._meta.db_table, VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN),
+            )
+            _lexeme_stats["shares"] = {
+                (column, lexeme): share for column, lexemes, shares in cursor.fetchall()
+                for lexeme, share in zip(lexemes, shares)
+            }
+        _lexeme_stats["at"] = now
+    return _lexeme_stats["shares"]
+
+
+def _pg_share(terms, head=False):
+    """Estimated share of releases matching all terms (0 for a lexeme too rare to be listed);
+    head=True: with all terms in the title or summary."""
+    shares = _pg_lexeme_shares()
+
+    def share(column, lexemes):
+        return min((shares.get((column, lexeme), 0.0) for lexeme in lexemes), default=0.0)
+
+    if head:
+        return min(share(HEAD_VECTOR_COLUMN, term.words) for term in terms)
+    return min(
+        max(share(VECTOR_COLUMN, term.words), share(SYLLABLE_VECTOR_COLUMN, term.syllables) if term.syllables else 0.0)
+        for term in terms
+    )
+
+
+def _candidates(queryset, parts):
     """SQL for the ids worth ranking: the newest RANK_CANDIDATES + 1 matches (one more than the
     list counts, so it knows there are more) and the newest as many title hits, within
-    `queryset`'s own filters. Each part walks the newest-first index or a GIN index and stops."""
+    `queryset`'s own filters. `parts`: (condition, walk); walk=False orders by an expression no
+    index serves, so PostgreSQL collects the hits with GIN bitmaps instead of walking the
+    newest-first index."""
     sql, params = [], []
-    for n, condition in enumerate((matches, title)):
-        part = queryset.filter(condition).order_by(*NEWEST_FIRST).values("pk")[: RANK_CANDIDATES + 1]
+    unindexed = (RawSQL(f"{_pg_column('release_date')} + 0", ()).desc(), *NEWEST_FIRST[1:])
+    for n, (condition, walk) in enumerate(parts):
+        part = queryset.filter(condition).order_by(*(NEWEST_FIRST if walk else unindexed)).values("pk")
+        part = part[: RANK_CANDIDATES + 1]
         part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
         # Wrapped: SQLite allows no LIMIT on a bare member of a UNION.
         sql.append(f"SELECT * FROM ({part_sql}) AS candidates{n}")

@@ -1,7 +1,9 @@
 """CappedPaginator (releases/paginators.py): counts at most cap + 1 rows."""
 
 import pytest
+from django.core.paginator import EmptyPage
 
+from releases import search
 from releases.models import Release
 from releases.paginators import CappedPaginator
 from tests.factories import ReleaseFactory
@@ -27,3 +29,26 @@ def test_count_stops_at_the_cap_and_says_so(five, django_assert_num_queries):
 def test_count_is_exact_under_the_cap(five):
     paginator = CappedPaginator(Release.objects.order_by("pk"), 2, cap=5)
     assert (paginator.count, paginator.capped, paginator.num_pages) == (5, False, 3)
+
+
+@pytest.fixture
+def fishery():
+    return ReleaseFactory.create_batch(4, title="ข่าวประจำวัน", body="หารือเรื่อง ประมง และการค้า")
+
+
+def test_search_page_reads_its_count_from_its_rows(fishery, monkeypatch, django_assert_num_queries):
+    """Bounded search rows carry search_total: the first page costs one query, count included."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    paginator = CappedPaginator(search.search_releases(Release.objects.all(), "ประมง"), 1, cap=2)
+    with django_assert_num_queries(1):
+        page = paginator.page(1)
+        assert (paginator.count, paginator.capped, paginator.num_pages) == (2, True, 2)
+    assert len(page.object_list) == 1
+    with pytest.raises(EmptyPage):
+        CappedPaginator(search.search_releases(Release.objects.all(), "ประมง"), 1, cap=2).page(3)
+
+
+def test_search_page_under_the_cap_is_exact(fishery):
+    paginator = CappedPaginator(search.search_releases(Release.objects.all(), "ประมง"), 20, cap=10)
+    assert len(paginator.page(1).object_list) == 4
+    assert (paginator.count, paginator.capped) == (4, False)

@@ -464,3 +464,23 @@ def test_public_list_counts_exactly_under_the_cap(client, fishery, monkeypatch, 
     paginator = response.context["page_obj"].paginator
     assert (paginator.count, paginator.capped) == (4, False)
     assert "4 ข่าว" in response.content.decode() and "มากกว่า" not in response.content.decode()
+
+
+def test_public_list_chooses_candidates_within_the_other_filters(client, fishery, monkeypatch):
+    """The year filter is applied before the search: the old title hit is found among many newer hits."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    old = fishery["body_30"]
+    old.release_date = datetime.date(2010, 5, 1)
+    old.save()
+    response = client.get(reverse("releases:list"), {"q": "ประมง", "year": "2010"})
+    assert [r.pk for r in response.context["releases"]] == [old.pk]
+
+
+def test_walk_and_bitmap_candidate_plans_find_the_same(fishery, monkeypatch):
+    """PostgreSQL picks how to collect the newest matches from pg_stats; both ways agree."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    results = []
+    for share in (0.0, 2.0):  # always walk the newest-first index; never
+        monkeypatch.setattr(search, "WALK_SHARE", share)
+        results.append(found("ประมง", fishery))
+    assert results == [["title_old", "body_10", "body_20"]] * 2
