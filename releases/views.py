@@ -17,10 +17,9 @@ from .filters import ReleaseFilter
 from .images import picture
 from .models import Official, Release
 from .paginators import CappedPaginator
-from .search import SEARCH_FIELDS, with_highlights
 
 # The search index copies and import bookkeeping are large and never shown.
-UNSHOWN_FIELDS = (*SEARCH_FIELDS, "import_snapshot")
+UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
 # What a link to another release needs (neighbours, related releases).
 LINK_FIELDS = ("pk", "title", "slug", "language", "release_date")
 
@@ -72,7 +71,7 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         context = super().get_context_data(**kwargs)
         query = self.filterset.search_query
         if query:
-            with_highlights(context["releases"], query)
+            search.with_highlights(context["releases"], query)
         return context
 
 
