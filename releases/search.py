@@ -427,15 +427,19 @@ def _pg_column(column):
 
 
 def _pg_matches(terms):
-    """Each term as words OR as syllables: two GIN lookups per term, combined by bitmaps.
+    """Each term as words OR as syllables, written as one exact GIN lookup per term.
 
+    A Thai term's words, adjacent in a document, always leave all its syllable pairs in the
+    syllable field (syllable_lexemes), so "words OR syllables" is "syllables": the word phrase,
+    whose position check re-reads every candidate's large word vector, is left out. (Only the
+    tail of a release longer than MAX_DOCUMENT_SYLLABLES is in the word field alone.)
     No weights here: weights (like phrases) make PostgreSQL re-read every candidate row."""
     sql, params = [], []
     for term in terms:
         words = f"{_pg_column(VECTOR_COLUMN)} @@ to_tsquery('simple', %s)"
         if term.syllables:
-            sql.append(f"({words} OR {_pg_column(SYLLABLE_VECTOR_COLUMN)} @@ to_tsquery('simple', %s))")
-            params += [tsquery([term]), _ts_syllables(term)]
+            sql.append(f"{_pg_column(SYLLABLE_VECTOR_COLUMN)} @@ to_tsquery('simple', %s)")
+            params.append(_ts_syllables(term))
         else:
             sql.append(words)
             params.append(tsquery([term]))
@@ -525,8 +529,10 @@ NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 
 # Above this estimated share of releases matching, the newest matches are found by walking the
 # newest-first index (few rows read per hit); below it, by a GIN bitmap that reads only the hits.
-# Each row the walk reads costs a detoasted vector (~20-30 us), which the planner does not price.
-WALK_SHARE = 0.25
+# Each row the walk reads costs a detoasted vector (~20-30 us), which the planner does not price;
+# at ~14 % and more a bitmap plan turned into a sequential scan (1.6 s). 0.1: measured on 100,000
+# generated releases (docs/performance.md, "Search").
+WALK_SHARE = 0.1
 LEXEME_STATS_SECONDS = 3600
 _lexeme_stats = {"at": None, "shares": {}}
 
