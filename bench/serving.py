@@ -396,6 +396,7 @@ def main():
     parser.add_argument("--warmup", type=int, help="seconds of warm-up per page (default 3; --quick 1)")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    parser.add_argument("--only", help='run only configurations whose label contains this, e.g. "postgresql 10,000 direct cache on"')
     args = parser.parse_args()
     args.sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
     args.seconds = args.seconds or (3 if args.quick else 4)
@@ -408,6 +409,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsroom-bench-")
     static_root = str(Path(workdir) / "static")
     configs, dbs = plan(args, workdir)
+    if args.only:
+        configs = [cfg for cfg in configs if args.only in cfg["label"]]
     all_results, prepared = [], {}
     try:
         manage(base_env(configs[0]["db"], "direct", True, "", static_root, 0), "collectstatic", "--noinput", "-v0")
