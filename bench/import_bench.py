@@ -120,13 +120,12 @@ def peak_rss_mb():
 
 
 def cpu_seconds():
-    """This process's CPU time: steadier than wall time on a shared machine (PostgreSQL's own
-    CPU is in its server processes and not counted)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process and its finished children (the indexing workers): steadier than
+    wall time on a shared machine (PostgreSQL's own CPU is in its server processes, not counted)."""
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
-def worker(archive, checkpoints, without_search=False):
+def worker(archive, checkpoints, without_search=False, per_save=False):
     """Runs in a fresh process: migrate, import the archive twice, print JSON lines."""
     import django
 
@@ -144,27 +143,48 @@ def worker(archive, checkpoints, without_search=False):
         post_save.disconnect(sender=Release, dispatch_uid="search_post_save")
         m2m_changed.disconnect(sender=Release.officials.through, dispatch_uid="search_officials_changed")
 
+    from releases import search
     from releases.importer import Importer
     from releases.models import Official
+
+    # Phases: time spent indexing deferred releases (segmenting in workers, writing here).
+    indexing = {"seconds": 0.0, "releases": 0}
+    real_reindex = search.reindex_queryset
+
+    def timed_reindex(*args, **kwargs):
+        started = time.perf_counter()
+        count = real_reindex(*args, **kwargs)
+        indexing["seconds"] += time.perf_counter() - started
+        indexing["releases"] += count
+        return count
+
+    search.reindex_queryset = timed_reindex
 
     call_command("migrate", verbosity=0)
     for honorific, name_th, name_en in OFFICIALS[:3]:
         Official.objects.create(honorific=honorific, name_th=name_th, name_en=name_en.split(" ", 1)[1],
                                 slug=name_en.split(" ", 1)[1].lower().replace(" ", "-"))
     for label in ("first run", "second run (unchanged)"):
-        importer = Importer()
+        # bulk: what the import_releases command does (indexing deferred to batches of 500 files).
+        importer = Importer(bulk=not per_save)
+        indexing.update(seconds=0.0, releases=0)
         started, cpu_started = time.perf_counter(), cpu_seconds()
         done = 0
         print(json.dumps({"label": label, "files": 0, "rss": rss_mb(), "peak": peak_rss_mb()}), flush=True)
+        def checkpoint(files):
+            elapsed = time.perf_counter() - started
+            print(json.dumps({"label": label, "files": files, "seconds": elapsed, "rate": files / elapsed,
+                              "index_seconds": indexing["seconds"], "indexed": indexing["releases"],
+                              "cpu_ms": (cpu_seconds() - cpu_started) * 1000 / files,
+                              "rss": rss_mb(), "peak": peak_rss_mb(), "load": os.getloadavg()[0]}), flush=True)
+
         for outcome in importer.run([archive]):
             done += 1
             if outcome.status == "failed":
                 print(json.dumps({"error": f"{outcome.location()}: {outcome.reason}"}), flush=True)
-            if done in checkpoints:
-                elapsed = time.perf_counter() - started
-                print(json.dumps({"label": label, "files": done, "seconds": elapsed, "rate": done / elapsed,
-                                  "cpu_ms": (cpu_seconds() - cpu_started) * 1000 / done,
-                                  "rss": rss_mb(), "peak": peak_rss_mb(), "load": os.getloadavg()[0]}), flush=True)
+            if done in checkpoints and done != max(checkpoints):
+                checkpoint(done)
+        checkpoint(done)  # after the run's last indexing batch: end to end
         print(json.dumps({"label": label, "totals": dict(importer.totals)}), flush=True)
 
 
@@ -175,12 +195,15 @@ def admin_sql(sql):
         connection.execute(sql)
 
 
-def run_worker(database, archive, count, env, without_search=False):
+def run_worker(database, archive, count, env, without_search=False, per_save=False):
     checkpoints = ",".join(str(c) for c in CHECKPOINTS if c <= count) + f",{count}"
     command = [sys.executable, __file__, "--worker", str(archive), "--checkpoints", checkpoints]
     if without_search:
         command.append("--without-search")
         database += " (no search indexing)"
+    if per_save:
+        command.append("--per-save")
+        database += " (indexing on each save)"
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     results = []
     for line in process.stdout:
@@ -194,11 +217,13 @@ def run_worker(database, archive, count, env, without_search=False):
 
 
 def report(rows):
-    print("| database | run | files | seconds | files/s | CPU ms/file (this process) | RSS MB | peak RSS MB | load |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| database | run | files | seconds | files/s | of which indexing s (releases) | CPU ms/file (import + workers) "
+          "| RSS MB | peak RSS MB | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         if "rate" in row:
             print(f"| {row['database']} | {row['label']} | {row['files']:,} | {row['seconds']:.1f} | {row['rate']:.0f} "
+                  f"| {row.get('index_seconds', 0):.1f} ({row.get('indexed', 0):,}) "
                   f"| {row.get('cpu_ms', 0):.1f} | {row['rss']:.0f} | {row['peak']:.0f} | {row.get('load', 0):.1f} |")
     for row in rows:
         if "totals" in row:
@@ -215,9 +240,12 @@ def main():
     parser.add_argument("--checkpoints", help=argparse.SUPPRESS)
     parser.add_argument("--without-search", action="store_true",
                         help="Diagnostic: also run with the search indexing signals disconnected.")
+    parser.add_argument("--per-save", action="store_true",
+                        help="Index on each save as before bulk mode (the module API's default) instead of in batches.")
+    parser.add_argument("--pg-database", default=SCRATCH_DATABASE, help="Scratch PostgreSQL database (dropped at the end).")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, {int(c) for c in args.checkpoints.split(",") if c}, args.without_search)
+        worker(args.worker, {int(c) for c in args.checkpoints.split(",") if c}, args.without_search, args.per_save)
         return
     # Production-like: DEBUG off (no query log), a throwaway secret key.
     base_env = {**os.environ, "PYTHAINLP_READ_ONLY": "1", "PYTHAINLP_OFFLINE": "1", "DJANGO_LOG_LEVEL": "WARNING",
@@ -235,26 +263,27 @@ def main():
               f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         for without_search in variants:
             for database in args.databases.split(","):
-                rows += bench_database(database, Path(scratch), archive, args.count, base_env, without_search)
+                rows += bench_database(database, Path(scratch), archive, args.count, base_env, without_search,
+                                       args.per_save, args.pg_database)
     print(f"load average after: {os.getloadavg()}", file=sys.stderr)
     report(rows)
 
 
-def bench_database(database, scratch, archive, count, base_env, without_search):
+def bench_database(database, scratch, archive, count, base_env, without_search, per_save=False, pg_database=SCRATCH_DATABASE):
     """One worker run against a fresh database of the kind asked for."""
     env = {**base_env, "DJANGO_MEDIA_ROOT": str(scratch / "media")}
     env.pop("DATABASE_URL", None)
     if database == "sqlite":
         var = Path(tempfile.mkdtemp(prefix="var-", dir=scratch))
         env["NEWSROOM_VAR_DIR"] = str(var)
-        return run_worker(database, archive, count, env, without_search)
-    admin_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}"')
-    admin_sql(f'CREATE DATABASE "{SCRATCH_DATABASE}"')
+        return run_worker(database, archive, count, env, without_search, per_save)
+    admin_sql(f'DROP DATABASE IF EXISTS "{pg_database}"')
+    admin_sql(f'CREATE DATABASE "{pg_database}"')
     try:
-        env["DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{SCRATCH_DATABASE}"
-        return run_worker(database, archive, count, env, without_search)
+        env["DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_database}"
+        return run_worker(database, archive, count, env, without_search, per_save)
     finally:
-        admin_sql(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
+        admin_sql(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
