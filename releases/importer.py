@@ -1,7 +1,9 @@
 """Archive import: reads scraped press-release text files and upserts them as releases, one file each."""
 
+import ctypes
 import datetime
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -556,6 +558,7 @@ class Importer:
         if indexing is not None and len(indexing.ids) >= BULK_BATCH_FILES:
             self.totals["indexed"] += indexing.flush()
             caching.bump_and_prepare()
+            _return_freed_memory()
 
     def _run(self, paths):
         for item in iter_sources(paths):
@@ -831,6 +834,18 @@ class Importer:
                 self.totals["photos rejected"] += 1
         self.totals["photos attached"] += attached
         return attached
+
+
+def _return_freed_memory():
+    """Collect cycles and hand freed heap back to the OS after a batch (~0.1 ms a file). Not a
+    leak (the object count stays flat), but cyclic garbage waits for a full collection and glibc
+    keeps the fragments of each batch's large strings: without this the importing process grew
+    ~4 MB per 1,000 files (165 -> 200 MB over 10,000 files)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def fallback_alt_text(release, order):
