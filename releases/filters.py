@@ -84,9 +84,10 @@ class ReleaseFilterForm(forms.Form):
 
 
 class ReleaseFilter(django_filters.FilterSet):
+    # No max_length: an over-long query is cut (search.clean_query), not refused.
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_q", max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        label=_("Search"), method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="category__slug", empty_label=_("All categories"))
     official = django_filters.ChoiceFilter(label=_("Official"), field_name="officials__slug", empty_label=_("All officials"))
