@@ -143,8 +143,21 @@ class ReleaseAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
+class StorageFailureMessageMixin:
+    """A photo or portrait that cannot be stored (disk full) is a message, never a 500."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except images.ImageStorageError:
+            # The whole save was rolled back and the files removed: say so.
+            images.logger.exception("Image storage failed in the %s admin", self.opts.model_name)
+            self.message_user(request, images.STORAGE_FAILED_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 @admin.register(Release)
-class ReleaseAdmin(SimpleHistoryAdmin):
+class ReleaseAdmin(StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -223,15 +236,6 @@ class ReleaseAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except images.ImageStorageError:
-            # The whole save was rolled back and the photo's files removed: say so, not a 500.
-            images.logger.exception("Photo storage failed in the release admin")
-            self.message_user(request, images.STORAGE_FAILED_MESSAGE, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -314,7 +318,7 @@ class OfficialAdminForm(forms.ModelForm):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = OfficialAdminForm
     list_display = ["__str__", "name_en", "current_position", "slug"]
     search_fields = ["name_th", "name_en", "aliases", "slug"]

@@ -94,6 +94,25 @@ class Official(models.Model):
     def get_absolute_url(self):
         return reverse("releases:official", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        # A new portrait is written before the row, all or nothing (a half-written file is
+        # removed), and removed again if the row's save fails: no row points at a missing file.
+        portrait = self.portrait
+        if not portrait or portrait._committed:
+            return super().save(*args, **kwargs)
+        if self.pk:
+            # For the post_save handler (releases/images.py), which removes it after commit.
+            self._replaced_portrait = Official.objects.filter(pk=self.pk).values_list("portrait", flat=True).first()
+        field = self._meta.get_field("portrait")
+        name = field.generate_filename(self, portrait.name)
+        written = images.write_files(field.storage, [(name, b"".join(portrait.chunks()))])
+        self.__dict__["portrait"] = written[0]
+        try:
+            return super().save(*args, **kwargs)
+        except BaseException:
+            images.delete_files(field.storage, written)
+            raise
+
     def name_for(self, language):
         return self.name_en if language == "en" and self.name_en else self.name_th
 

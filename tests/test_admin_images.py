@@ -281,6 +281,31 @@ class TestPortraits:
         with Image.open(io.BytesIO(data)) as im:
             assert im.size == (40, 60)
 
+    def test_disk_full_while_storing_a_portrait_is_a_message_not_a_500(self, publisher_client):
+        """Storage fails mid-write: the official is unchanged, no file (half-written or not) is left."""
+        from unittest import mock
+
+        from django.core.files.storage import FileSystemStorage
+
+        official = OfficialFactory(bio="เดิม")
+        url = reverse("admin:releases_official_change", args=[official.pk])
+        data = form_data(publisher_client.get(url))
+        data["portrait"] = upload("minister.jpg", phone_jpeg(40, 60))
+        data["bio"] = "แก้ไขแล้ว"
+
+        def failing_save(storage, name, content):
+            with open(storage.path(name), "wb") as handle:
+                handle.write(b"half")  # a partial write, then the disk is full
+            raise OSError(28, "No space left on device")
+
+        with mock.patch.object(FileSystemStorage, "_save", failing_save):
+            response = publisher_client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+        official.refresh_from_db()
+        assert official.bio == "เดิม" and not official.portrait
+        assert media_files() == []
+
     def test_bad_portrait_is_a_form_error(self, publisher_client):
         """An SVG portrait is refused with the reason."""
         official = OfficialFactory()
