@@ -52,6 +52,15 @@ class TestGroups:
         assert publisher.permissions.filter(codename="delete_release").exists()
 
 
+    def test_role_names_shown_translated(self, client):
+        from django.contrib.auth import get_user_model
+
+        admin_user = get_user_model().objects.create_superuser("root", password="x" * 12)
+        client.force_login(admin_user)
+        page = client.get(reverse("admin:auth_group_changelist")).content.decode()
+        assert "บรรณาธิการ" in page and "ผู้เผยแพร่" in page
+
+
 class TestEditor:
     def test_editor_creates_draft_with_buddhist_era_date(self, editor_client, editor):
         category = CategoryFactory()
