@@ -6,7 +6,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
-from .forms import ThaiDateField, ThaiDateTimeField
+from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
 
 admin.site.site_header = _("Newsroom administration")
@@ -110,6 +110,9 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdigit() and value.isascii():
+            # A year no date can have (0, 99999, 10**20) would be a 500 inside the year lookup.
+            if not MIN_YEAR <= int(value) <= MAX_YEAR:
+                return queryset.none()
             return queryset.filter(release_date__year=int(value))
         return queryset
 
@@ -143,6 +146,15 @@ class ReleaseAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
+class NumericHistoryVersionMixin:
+    """simple_history looks a version up by whatever the URL holds: 'abc' would be a 500, not a 404."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(version_id).isascii() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class StorageFailureMessageMixin:
     """A photo or portrait that cannot be stored (disk full) is a message, never a 500."""
 
@@ -157,7 +169,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -318,7 +330,7 @@ class OfficialAdminForm(forms.ModelForm):
 
 
 @admin.register(Official)
-class OfficialAdmin(StorageFailureMessageMixin, SimpleHistoryAdmin):
+class OfficialAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = OfficialAdminForm
     list_display = ["__str__", "name_en", "current_position", "slug"]
     search_fields = ["name_th", "name_en", "aliases", "slug"]
@@ -335,7 +347,7 @@ class OfficialAdmin(StorageFailureMessageMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(NumericHistoryVersionMixin, SimpleHistoryAdmin):
     list_display = ["name_th", "name_en", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_th", "name_en"]

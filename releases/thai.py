@@ -101,7 +101,7 @@ def _month_lookup():
 MONTHS = _month_lookup()
 
 _WORD_DATE = re.compile(
-    r"^(?:วันที่\s*)?(?P<day>[0-9]{1,2})\s*(?P<month>[^\s0-9,]+?)\s*,?\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?)?\s*(?P<year>[0-9]{4})$"
+    r"^(?:วันที่\s*)?(?P<day>[0-9]{1,2})\s*(?P<month>[^\s0-9,]+?)\s*,?\s*(?:(?P<be>พ\.?\s*ศ\.?)|(?P<ce>ค\.?\s*ศ\.?))?\s*(?P<year>[0-9]{4})$"
 )
 _ENGLISH_US_DATE = re.compile(r"^(?P<month>[A-Za-z]+\.?)\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})$")
 _NUMERIC_DATE = re.compile(r"^(?P<day>[0-9]{1,2})[/.\-](?P<month>[0-9]{1,2})[/.\-](?P<year>[0-9]{4})$")
@@ -141,7 +141,10 @@ def parse_date(text, min_year=None, max_year=None):
         month = MONTHS.get(month_text) or MONTHS.get(month_text.lower())
         if month is None:
             raise ThaiDateError(f"unknown month {month_text!r} in {text!r}")
-    year = ce_year(int(match.group("year")))
+    year = int(match.group("year"))
+    # An era the text names wins over the >= 2400 guess: 'พ.ศ. 2100' is 1557 CE, never 2100.
+    groups = match.groupdict()
+    year = year - BE_OFFSET if groups.get("be") else year if groups.get("ce") else ce_year(year)
     if min_year is not None and year < min_year or max_year is not None and year > max_year:
         raise ThaiDateError(
             f"implausible year in {text!r}: {year} CE / {year + BE_OFFSET} BE "

@@ -196,6 +196,26 @@ class TestAdminPages:
         publisher_client.post(ADD_URL, form_data(category, release_date="29/09/2021"))
         assert Release.objects.get().release_date == datetime.date(2021, 9, 29)
 
+    def test_year_named_buddhist_era_is_not_stored_as_christian_era(self, publisher_client):
+        category = CategoryFactory()
+        response = publisher_client.post(ADD_URL, form_data(category, release_date="1 ม.ค. พ.ศ. 2100", publish_at="1 ม.ค. พ.ศ. 2100 10:00"))
+        assert response.status_code == 200
+        assert not Release.objects.exists()
+
+    @pytest.mark.parametrize("year", ["0", "99999", "99999999999999999999"])
+    def test_year_filter_out_of_range_is_empty_not_500(self, publisher_client, year):
+        ReleaseFactory()
+        response = publisher_client.get(f"{CHANGELIST}?year={year}")
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0
+
+    @pytest.mark.parametrize("admin_name", ["releases_release", "releases_official", "releases_category"])
+    def test_history_version_not_a_number_is_404(self, publisher_client, admin_name):
+        release = ReleaseFactory()
+        pk = {"releases_release": release.pk, "releases_official": OfficialFactory().pk, "releases_category": release.category_id}[admin_name]
+        url = reverse(f"admin:{admin_name}_change", args=[pk]).replace("/change/", "/history/abc/")
+        assert publisher_client.get(url).status_code == 404
+
     def test_preview_of_draft_for_staff_who_may_edit(self, editor_client):
         release = ReleaseFactory(draft=True, title="ร่างข่าวลับ")
         url = reverse("admin:releases_release_preview", args=[release.pk])

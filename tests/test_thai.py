@@ -41,6 +41,18 @@ def test_impossible_or_unreadable_dates(text):
         thai.parse_date(text)
 
 
+@pytest.mark.parametrize("text", ["1 ม.ค. พ.ศ. 2100", "1 มกราคม พ.ศ.2021", "1 ม.ค. ค.ศ. 2564"])
+def test_a_named_era_is_never_overridden_by_the_year_guess(text):
+    # พ.ศ. 2100 is 1557 CE and ค.ศ. 2564 is 2564 CE: out of range, never stored as 2100 or 2021.
+    with pytest.raises(thai.ThaiDateError, match="implausible"):
+        thai.parse_date(text, min_year=1900, max_year=2200)
+
+
+def test_named_eras_read_as_named():
+    assert thai.parse_date("29 ก.ย. ค.ศ. 2021") == SEP_29
+    assert thai.parse_date("29 ก.ย. พ.ศ. 2564") == SEP_29
+
+
 def test_leap_day_in_leap_year():
     assert thai.parse_date("29 ก.พ. 2563") == datetime.date(2020, 2, 29)
 
