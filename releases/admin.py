@@ -340,6 +340,10 @@ class OfficialAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, Simp
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("positions")
 
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete view passes the term unvalidated; PostgreSQL refuses a NUL (a 500).
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
     @admin.display(description=_("current position"))
     def current_position(self, obj):
         position = obj.position_on(timezone.localdate())

@@ -242,6 +242,14 @@ class TestAdminPages:
         latest = release.history.first()
         assert latest.title == "ชื่อใหม่" and latest.history_user == publisher
 
+    def test_official_autocomplete_with_nul_byte_is_not_500(self, publisher_client):
+        OfficialFactory(name_th="สมชาย")
+        response = publisher_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "releases", "model_name": "release", "field_name": "officials", "term": "สม\x00ชาย"},
+        )
+        assert response.status_code == 200
+
     def test_official_autocomplete(self, publisher_client):
         OfficialFactory(name_th="ดอนทดสอบ")
         url = reverse("admin:autocomplete") + "?app_label=releases&model_name=release&field_name=officials&term=ดอน"
