@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,6 +135,36 @@ class MissingImagesFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _could_be_id(value):
+    return str(value).isascii() and str(value).isdigit() and int(value) < 2**63
+
+
+class GuardedAutocompleteMixin:
+    """Django's autocomplete widget queries whatever was posted to show it again: an id like
+    'abc' or 10**20 in a hand-made POST would be a 500 instead of the form's error."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if _could_be_id(v)], attr)
+
+
+class GuardedAutocompleteSelect(GuardedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class GuardedAutocompleteSelectMultiple(GuardedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class GuardedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """An id past the database's integer range is the field's error, not SQLite's OverflowError (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not _could_be_id(pk):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
 class ReleaseAdminForm(forms.ModelForm):
     release_date = ThaiDateField(label=_("release date"), help_text=_("The date printed on the release, e.g. 29/09/2564 (B.E.)."))
     publish_at = ThaiDateTimeField(
@@ -191,6 +222,17 @@ class ReleaseAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, Simpl
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_images=Count("images", distinct=True))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = GuardedModelMultipleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         # Thai-aware word search (releases/search.py) over the admin's queryset, drafts included.

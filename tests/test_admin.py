@@ -242,6 +242,25 @@ class TestAdminPages:
         latest = release.history.first()
         assert latest.title == "ชื่อใหม่" and latest.history_user == publisher
 
+    @pytest.mark.parametrize(
+        "field, value",
+        [("translation", "abc"), ("translation", "99999999999999999999"), ("officials", ["abc"]),
+         ("officials", ["99999999999999999999"]), ("officials", ["1\x00"])],
+    )
+    def test_hand_made_bad_ids_in_autocomplete_fields_are_form_errors(self, publisher_client, field, value):
+        category = CategoryFactory()
+        response = publisher_client.post(ADD_URL, form_data(category, **{field: value}))
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors
+        assert not Release.objects.exists()
+
+    def test_autocomplete_fields_still_show_chosen_values(self, publisher_client):
+        official = OfficialFactory(name_th="สมชาย")
+        release = ReleaseFactory(draft=True)
+        release.officials.add(official)
+        page = publisher_client.get(change_url(release)).content.decode()
+        assert f'<option value="{official.pk}" selected>' in page
+
     def test_official_autocomplete_with_nul_byte_is_not_500(self, publisher_client):
         OfficialFactory(name_th="สมชาย")
         response = publisher_client.get(
