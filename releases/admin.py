@@ -50,6 +50,12 @@ class ReleaseImageFormSet(forms.BaseInlineFormSet):
             if not (data.get("alt_text") or "").strip():
                 form.add_error("alt_text", ValidationError(_("Required before the release can be published."), code="alt_text_required"))
                 missing = True
+        # Stored photos a hand-made POST left out of the formset (fewer INITIAL_FORMS) count too.
+        submitted = {form.instance.pk for form in self.initial_forms}
+        if self.instance.pk and any(
+            image.pk not in submitted and not image.alt_text.strip() for image in self.instance.images.all()
+        ):
+            missing = True
         if missing:
             raise ValidationError(
                 _("Every photo needs alt text before the release can be published or scheduled."), code="alt_text_required"

@@ -215,6 +215,16 @@ class TestAltTextRule:
         assert formset.forms[0].errors.as_data()["alt_text"][0].code == "alt_text_required"
         assert Release.objects.get(pk=release.pk).status == Release.Status.DRAFT
 
+    def test_stored_photo_left_out_of_a_hand_made_post_still_needs_alt_text(self, publisher_client):
+        """A POST that omits the photo's inline form (INITIAL_FORMS=0) cannot skip the rule."""
+        release = ReleaseFactory(draft=True)
+        attach_image(release, encode(upright_photo(), "JPEG"), "a.jpg")
+        data = form_data(publisher_client.get(change_url(release)))
+        data = {k: v for k, v in data.items() if not k.startswith("images-0-")}
+        data.update({"status": "published", "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
+        assert publisher_client.post(change_url(release), data).status_code == 200
+        assert Release.objects.get(pk=release.pk).status == Release.Status.DRAFT
+
     def test_scheduling_counts_as_publishing(self, publisher_client):
         """A future publish time with status published is refused the same way."""
         release = ReleaseFactory(draft=True)
