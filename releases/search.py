@@ -607,12 +607,15 @@ def highlight(release, query, words=SNIPPET_WORDS):
     # Compound hits: a term of two or more syllables inside a longer word (ต่างประเทศ in
     # กระทรวงการต่างประเทศ); one syllable (ยา) would light up ยาวนาน.
     inside = {"".join(term.words) for term in terms if len(syllables(term.words)) > 1}
-    for paragraph in [release.summary, *release.paragraphs]:
-        folded = normalize(paragraph)
-        if not any(w in folded for w in wanted | inside):
-            continue
+    needles = wanted | inside
+    paragraphs = [release.summary, *release.paragraphs]
+    # pythainlp's normalize is the costly part of a page of snippets: find the paragraph with
+    # a cheap fold. A release that matched elsewhere (title, officials' names) or only through
+    # a misspelling normalize() repairs shows its summary, unmarked: never a wrong mark.
+    candidates = [p for p in paragraphs if _contains_any(_quick_fold(p), needles)]
+    for paragraph in candidates:
         tokens = word_tokenize(paragraph, custom_dict=dictionary.trie(), engine="newmm", keep_whitespace=True)
-        hits = [i for i, token in enumerate(tokens) if _token_hit(normalize(token), wanted, inside)]
+        hits = [i for i, token in enumerate(tokens) if _token_hit(_normalize_token(token), wanted, inside)]
         if not hits:
             continue
         start = max(hits[0] - words // 3, 0)
@@ -625,6 +628,21 @@ def highlight(release, query, words=SNIPPET_WORDS):
             parts.append("…")
         return mark_safe("".join(parts))
     return mark_safe(html.escape(plain))
+
+
+def _quick_fold(text):
+    """normalize() without pythainlp's spelling clean-up: enough to find the likely paragraph."""
+    return thai.to_arabic_digits(unicodedata.normalize("NFC", text or "")).casefold()
+
+
+def _contains_any(text, needles):
+    return any(needle in text for needle in needles)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_token(token):
+    # Words repeat across a page's snippets (and pages): normalise each once per process.
+    return normalize(token)
 
 
 def _token_hit(token, wanted, inside):
