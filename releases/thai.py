@@ -156,9 +156,15 @@ def parse_date(text, min_year=None, max_year=None):
         raise ThaiDateError(f"no such day: {text!r} ({exc})") from None
 
 
+MAX_DATETIME_LENGTH = 100
+
+
 def parse_datetime(text):
     """'29/09/2564 14:30' or '29 ก.ย. 2564 14:30' -> naive datetime (caller makes it aware)."""
     cleaned = to_arabic_digits(str(text or "")).strip()
+    if len(cleaned) > MAX_DATETIME_LENGTH:
+        # The pattern below backtracks quadratically over long runs of spaces (seconds of CPU).
+        raise ThaiDateError(f"too long for a date and time: {len(cleaned)} characters")
     match = re.match(r"^(?P<date>.+?)(?:\s+(?:เวลา\s*)?(?P<h>[0-9]{1,2})[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2}))?\s*(?:น\.)?)?$", cleaned)
     if not match:
         raise ThaiDateError(f"not a date and time: {text!r}")
