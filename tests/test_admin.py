@@ -185,6 +185,10 @@ class TestAdminPages:
         page = publisher_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="th").content.decode()
         assert "ออกจากระบบ" in page  # "Log out", from Django's own Thai translation
 
+    def test_admin_uses_the_thai_web_font(self, publisher_client):
+        page = publisher_client.get(CHANGELIST).content.decode()
+        assert "css/fonts.css" in page and "css/admin.css" in page
+
     def test_thai_date_input_rejects_nonsense(self, publisher_client):
         category = CategoryFactory()
         response = publisher_client.post(ADD_URL, form_data(category, release_date="31/02/2564"))

@@ -628,7 +628,7 @@ def test_static_files_collect_with_hashed_names_and_the_font_licence(settings, t
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
     call_command("collectstatic", interactive=False, verbosity=0)
-    css = next((tmp_path / "static" / "css").glob("site.*.css")).read_text()
+    css = next((tmp_path / "static" / "css").glob("fonts.*.css")).read_text()
     fonts = re.findall(r'url\("\.\./fonts/(sarabun-(?:thai|latin)-[47]00-normal\.[0-9a-f]{12}\.woff2)"\)', css)
     assert len(fonts) == 4
     assert all((tmp_path / "static" / "fonts" / name).exists() for name in fonts)
