@@ -183,12 +183,20 @@ class ReleaseAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
+def _require_ids(*values):
+    if not all(str(value).isascii() and str(value).isdigit() for value in values):
+        raise Http404
+
+
 class NumericHistoryVersionMixin:
-    """simple_history looks a version up by whatever the URL holds: 'abc' would be a 500, not a 404."""
+    """simple_history looks a row and version up by whatever the URL holds: 'abc' would be a 500, not a 404."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _require_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not (str(version_id).isascii() and str(version_id).isdigit()):
-            raise Http404
+        _require_ids(object_id, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

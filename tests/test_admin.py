@@ -214,10 +214,11 @@ class TestAdminPages:
         assert response.context["cl"].result_count == 0
 
     @pytest.mark.parametrize("admin_name", ["releases_release", "releases_official", "releases_category"])
-    def test_history_version_not_a_number_is_404(self, publisher_client, admin_name):
+    @pytest.mark.parametrize("path", ["{pk}/history/abc/", "abc/history/1/", "abc/history/"])
+    def test_history_ids_not_numbers_are_404(self, publisher_client, admin_name, path):
         release = ReleaseFactory()
         pk = {"releases_release": release.pk, "releases_official": OfficialFactory().pk, "releases_category": release.category_id}[admin_name]
-        url = reverse(f"admin:{admin_name}_change", args=[pk]).replace("/change/", "/history/abc/")
+        url = reverse(f"admin:{admin_name}_changelist") + path.format(pk=pk)
         assert publisher_client.get(url).status_code == 404
 
     def test_preview_of_draft_for_staff_who_may_edit(self, editor_client):
