@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
@@ -200,6 +201,21 @@ class NumericHistoryVersionMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class NumericSelectionMixin:
+    """Django filters pk__in by the posted checkboxes as they are: 'abc' or 10**20 in a
+    hand-made action POST would be a 500; it is refused as no selection instead."""
+
+    def response_action(self, request, queryset):
+        if not all(_could_be_id(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request,
+                gettext("Items must be selected in order to perform actions on them. No items have been changed."),
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset)
+
+
 class StorageFailureMessageMixin:
     """A photo or portrait that cannot be stored (disk full) is a message, never a 500."""
 
@@ -214,7 +230,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -386,7 +402,7 @@ class OfficialAdminForm(forms.ModelForm):
 
 
 @admin.register(Official)
-class OfficialAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class OfficialAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = OfficialAdminForm
     list_display = ["__str__", "name_en", "current_position", "slug"]
     search_fields = ["name_th", "name_en", "aliases", "slug"]
@@ -407,7 +423,7 @@ class OfficialAdmin(NumericHistoryVersionMixin, StorageFailureMessageMixin, Simp
 
 
 @admin.register(Category)
-class CategoryAdmin(NumericHistoryVersionMixin, SimpleHistoryAdmin):
+class CategoryAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, SimpleHistoryAdmin):
     list_display = ["name_th", "name_en", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_th", "name_en"]

@@ -266,6 +266,14 @@ class TestAdminPages:
         page = publisher_client.get(change_url(release)).content.decode()
         assert f'<option value="{official.pk}" selected>' in page
 
+    @pytest.mark.parametrize("action", ["publish", "unpublish", "delete_selected"])
+    @pytest.mark.parametrize("selected", ["99999999999999999999", "abc", "1\x00"])
+    def test_hand_made_action_post_with_bad_ids_changes_nothing(self, publisher_client, action, selected):
+        release = ReleaseFactory(draft=True)
+        response = publisher_client.post(CHANGELIST, {"action": action, "_selected_action": [str(release.pk), selected], "index": "0"})
+        assert response.status_code in (200, 302)
+        assert Release.objects.get(pk=release.pk).status == Release.Status.DRAFT
+
     def test_official_autocomplete_with_nul_byte_is_not_500(self, publisher_client):
         OfficialFactory(name_th="สมชาย")
         response = publisher_client.get(
