@@ -274,6 +274,16 @@ class TestAdminPages:
         assert response.status_code in (200, 302)
         assert Release.objects.get(pk=release.pk).status == Release.Status.DRAFT
 
+    @pytest.mark.parametrize(
+        "params",
+        [{"release_date__year": "99999999999999999999"}, {"release_date__year": "2021", "release_date__month": "99999999999999999999"},
+         {"language__exact": "th\x00"}],
+    )
+    def test_changelist_lookups_django_lets_through_are_not_500(self, publisher_client, params):
+        ReleaseFactory()
+        response = publisher_client.get(CHANGELIST, params)
+        assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
     def test_official_autocomplete_with_nul_byte_is_not_500(self, publisher_client):
         OfficialFactory(name_th="สมชาย")
         response = publisher_client.get(
