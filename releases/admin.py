@@ -216,6 +216,11 @@ class NumericSelectionMixin:
             return None
         return super().response_action(request, queryset)
 
+    def _get_edited_object_pks(self, request, prefix):
+        # The same for list_editable rows (SQLite overflows on pk__in): left out here, the
+        # row's form then reports the bad id itself.
+        return [pk for pk in super()._get_edited_object_pks(request, prefix) if _could_be_id(pk)]
+
 
 class StorageFailureMessageMixin:
     """A photo or portrait that cannot be stored (disk full) is a message, never a 500."""

@@ -284,6 +284,16 @@ class TestAdminPages:
         response = publisher_client.get(CHANGELIST, params)
         assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
+    def test_hand_made_list_editable_post_with_out_of_range_id_is_not_500(self, publisher_client):
+        category = CategoryFactory()
+        order = category.order
+        data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+                "form-0-id": "99999999999999999999", "form-0-order": "7", "_save": "Save"}
+        response = publisher_client.post(reverse("admin:releases_category_changelist"), data)
+        assert response.status_code == 200
+        category.refresh_from_db()
+        assert category.order == order
+
     def test_official_autocomplete_with_nul_byte_is_not_500(self, publisher_client):
         OfficialFactory(name_th="สมชาย")
         response = publisher_client.get(
