@@ -337,9 +337,6 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-
     # --- actions -------------------------------------------------------------
     @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
     def publish(self, request, queryset):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -417,9 +417,6 @@ class Release(models.Model):
     def missing_alt_text(self):
         """Photos without alt text; a release with any of these may not be published."""
         return [image for image in self.images.all() if not image.alt_text.strip()]
-
-
-_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u200b\u3000]*\n")
 
 
 def split_paragraphs(text):
