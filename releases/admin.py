@@ -343,7 +343,9 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         now = timezone.now()
         count = 0
         blocked = []
-        for release in queryset.exclude(status=Release.Status.PUBLISHED, publish_at__lte=now).prefetch_related("images"):
+        # Already public ones are left alone; drafts and scheduled ones become public now.
+        already_public = Release.objects.published(now).values("pk")
+        for release in queryset.exclude(pk__in=already_public).prefetch_related("images"):
             if release.missing_alt_text():
                 blocked.append(release.title)
                 continue

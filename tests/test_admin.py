@@ -162,6 +162,16 @@ class TestPublisher:
         publisher_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [r.pk for r in drafts]})
         assert Release.objects.published().count() == 0
 
+    def test_publish_action_brings_scheduled_forward_and_leaves_public_alone(self, publisher_client):
+        scheduled = ReleaseFactory(scheduled=True)
+        public = ReleaseFactory()
+        public_since = public.publish_at
+        publisher_client.post(CHANGELIST, {"action": "publish", "_selected_action": [scheduled.pk, public.pk]})
+        scheduled.refresh_from_db()
+        public.refresh_from_db()
+        assert scheduled.is_published()
+        assert public.publish_at == public_since
+
     def test_publisher_deletes(self, publisher_client):
         release = ReleaseFactory()
         publisher_client.post(reverse("admin:releases_release_delete", args=[release.pk]), {"post": "yes"})
