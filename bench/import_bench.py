@@ -14,6 +14,7 @@ Not a test: results go to docs/performance.md ("Archive import").
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -26,6 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+from releases import thai  # noqa: E402  (after the path: the project's Thai dates and digits)
 
 CHECKPOINTS = (1000, 5000, 10000)
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -49,9 +54,6 @@ ENGLISH_SENTENCES = [
     "{who} stressed that Thailand stands ready to support connectivity in the region.",
     "Both sides also exchanged views on international developments of common interest.",
 ]
-THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม"]
-THAI_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค."]
-EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
 OFFICIALS = [
     ("นาย", "ธนากร ศรีวิเชียรวงศ์", "Mr. Thanakorn Sriwichianwong"),
     ("นางสาว", "พิมพ์ลดา อรุณรัตนกุล", "Ms. Pimlada Arunrattanakul"),
@@ -62,7 +64,7 @@ TARGET_BYTES = 6600  # the real sample page is 6,644 bytes
 
 
 def thai_digits(text):
-    return str(text).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    return thai.to_thai_digits(str(text))
 
 
 def make_page(rng, number):
@@ -74,14 +76,14 @@ def make_page(rng, number):
     if english:
         who, sentences = name_en, ENGLISH_SENTENCES
         title = f"Ministry of Foreign Affairs press release no. {number}: cooperation talks"
-        date = f"{day} {EN_MONTHS[month]} {year_ce}"
-        month_name, year = EN_MONTHS[month], str(year_ce)
+        date = thai.format_date(datetime.date(year_ce, month + 1, day), "short", "en")
+        month_name, year = thai.EN_ABBR_MONTHS[month], str(year_ce)
         photo = "Photo"
     else:
         who, sentences = f"{honorific}{name_th}", THAI_SENTENCES
         title = f"กระทรวงการต่างประเทศหารือความร่วมมือกับประเทศเพื่อนบ้าน ฉบับที่ {number}"
-        date = f"{day} {THAI_SHORT[month]} {year_ce + 543}"
-        month_name, year = THAI_MONTHS[month], thai_digits(year_ce + 543)
+        date = thai.format_date(datetime.date(year_ce, month + 1, day), "short")
+        month_name, year = thai.thai_full_months[month], thai_digits(year_ce + thai.BE_OFFSET)
         photo = "รูปภาพประกอบ"
     paragraphs = [[] for _ in range(5)]
     size = 0
