@@ -538,7 +538,7 @@ class Importer:
         In bulk mode, saves neither segment text for search nor renew the page cache one by one:
         every BULK_BATCH_FILES written files, and when the run ends (also by an error or Ctrl-C),
         the written releases are indexed in batches by `workers` processes and the cache renewed
-        once. A killed run leaves up to one batch unindexed; re-running the import indexes them.
+        once. A killed run leaves up to two batches unindexed; re-running the import indexes them.
         While the generator is suspended, saves made by its caller in this thread are deferred too.
         """
         if not self.bulk:
@@ -556,7 +556,8 @@ class Importer:
         """At a batch boundary in bulk mode: index what was written since the last one."""
         indexing = self._indexing
         if indexing is not None and len(indexing.ids) >= BULK_BATCH_FILES:
-            self.totals["indexed"] += indexing.flush()
+            # Segmented by the workers while the next batch is written; stored at the next boundary.
+            self.totals["indexed"] += indexing.flush(wait=False)
             caching.bump_and_prepare()
             _return_freed_memory()
 

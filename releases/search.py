@@ -7,6 +7,7 @@ SQLite: an FTS5 table), both kept in step by database triggers (see docs/search.
 Queries are segmented the same way, so both sides agree on what a word is.
 """
 
+import collections
 import functools
 import hashlib
 import html
@@ -23,10 +24,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
+from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
 from pythainlp.corpus import thai_syllables, thai_words
 from pythainlp.tokenize import word_tokenize
+from pythainlp.tokenize._utils import rejoin_formatted_num, strip_whitespace
+from pythainlp.tokenize.nlpo3 import segment as nlpo3_segment
 from pythainlp.util import Trie
 from pythainlp.util import normalize as thai_normalize
+from pythainlp.util.normalize import remove_dup_spaces
 
 from . import thai
 from .models import Official, Release
@@ -81,11 +86,34 @@ _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]*)[\"“”«»„]?"
 # --- normalisation -----------------------------------------------------------------------
 
 
+# What pythainlp's normalize() would change besides runs of spaces and newlines, as one regex
+# (a superset of its rules: anything doubtful takes the full clean-up). Its ~35 regex passes
+# over each paragraph were most of a search document's cost; most text needs none of them.
+_NON_BASE = f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
+_NO_REPEAT = f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
+_NEEDS_THAI_CLEANUP = re.compile(
+    "[\u200b\u200c\u0e45]"  # zero-width space and non-joiner; lakkhangyao
+    "|\u0e40\u0e40"  # sara e twice
+    f"|[{thai_tonemarks}\u0e4c][{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}]"  # mark order, doubled tones
+    f"|\u0e4d[{thai_tonemarks}]*\u0e32"  # nikhahit + sara aa
+    f"|[{thai_follow_vowels}][{thai_tonemarks}]"  # tone mark after a following vowel
+    f"|([{_NO_REPEAT}])[ \n]*\\1"  # a repeated vowel or sign
+    f"|(?:^|\\s)[{_NON_BASE}]"  # a mark with no base (start of text, after a space)
+)
+
+
+def thai_cleanup(text):
+    """Exactly pythainlp's normalize(text), without its regex passes when none could apply."""
+    if _NEEDS_THAI_CLEANUP.search(text):
+        return thai_normalize(text)
+    return remove_dup_spaces(text)
+
+
 def normalize(text):
     """One spelling for indexing and querying: NFC (never NFKC: it splits ำ), pythainlp's
     Thai clean-up, Thai digits as Arabic, Latin case-folded."""
     text = unicodedata.normalize("NFC", str(text or ""))
-    text = thai_normalize(text)
+    text = thai_cleanup(text)
     text = thai.to_arabic_digits(text).casefold()
     return unicodedata.normalize("NFC", text)
 
@@ -117,11 +145,79 @@ def _split_token(token):
     return [p for p in pieces if len(p) <= MAX_TOKEN_LENGTH]
 
 
+_THAI_CHARACTER = re.compile("[\u0e00-\u0e7f]")
+
+
 def _has_thai(text):
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+    return _THAI_CHARACTER.search(text) is not None
 
 
 # --- the dictionary: pythainlp's words + domain terms + officials' names -----------------
+
+
+class NameTrie(Trie):
+    """The newmm dictionary trie (base words + officials' names) that also knows which of its
+    words are names (`names`: a regex finding any of them) and its base words' nlpo3 copy."""
+
+    def __init__(self, base, names):
+        super().__init__(base | names)
+        self.base = base
+        self.names = _any_of(names)
+
+    @functools.cached_property
+    def nlpo3_dictionary(self):
+        return _load_nlpo3(self.base)
+
+
+def _any_of(words):
+    """A regex finding any of `words` in a text, factored by shared prefixes so that thousands
+    of names cost about as much as a few (a word with a shorter word as prefix adds nothing)."""
+    tree = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node):
+        if "" in node:
+            return ""
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(pattern(tree) if tree else "(?!)")
+
+
+_nlpo3_dictionaries = {}
+_nlpo3_lock = threading.Lock()
+
+
+def _load_nlpo3(words):
+    """The name of an nlpo3 dictionary holding `words`, loaded once per process (nlpo3 reads a
+    file and keeps the dictionary, ~50 MB, for the life of the process; forked workers inherit
+    it). None when it cannot be loaded: segmentation then stays in Python."""
+    key = hashlib.sha1("\n".join(sorted(words)).encode()).hexdigest()[:16]
+    with _nlpo3_lock:
+        if key not in _nlpo3_dictionaries:
+            name = None
+            try:
+                import tempfile
+
+                import nlpo3
+
+                with tempfile.TemporaryDirectory() as directory:
+                    path = f"{directory}/words.txt"
+                    with open(path, "w", encoding="utf-8") as file:
+                        file.write("\n".join(sorted(words)))
+                    message, loaded = nlpo3.load_dict(path, f"newsroom-{key}")
+                if loaded:
+                    name = f"newsroom-{key}"
+                else:
+                    logger.warning("nlpo3 could not load the dictionary: %s", message)
+            except (ImportError, OSError):
+                logger.warning("nlpo3 unavailable; segmenting in Python", exc_info=True)
+            _nlpo3_dictionaries[key] = name
+        return _nlpo3_dictionaries[key]
 
 
 class Dictionary:
@@ -175,12 +271,13 @@ class Dictionary:
         with self._lock:
             if self._trie is None:
                 self._base = frozenset(thai_words()) | DOMAIN_TERMS
-                self._trie = Trie(self._base | names)
+                self._trie = NameTrie(self._base, names)
             else:
                 for word in self._names - names - self._base:
                     self._trie.remove(word)
                 for word in names - self._names:
                     self._trie.add(word)
+                self._trie.names = _any_of(names)
             self._names = names
             self._fingerprint = self.fingerprint_of(names)
             self._checked_at = time.monotonic()
@@ -212,6 +309,24 @@ def name_words(name, honorific=""):
 # --- segmentation -----------------------------------------------------------------------
 
 
+def segment(text, trie, keep_whitespace=False):
+    """newmm words of `text` with `trie` as the dictionary, as word_tokenize gives them.
+
+    A stretch of text holding no official's name is segmented by nlpo3 (pythainlp's Rust newmm,
+    ~7x faster) with the base dictionary alone, which gives what newmm with the names would:
+    a name that does not occur in the text cannot change its words. Stretches with a name, and
+    any trie that is not a NameTrie, use pythainlp's Python newmm. Both indexing and queries
+    come here, so they always agree (docs/decisions.md, "nlpo3").
+    """
+    names = getattr(trie, "names", None)
+    nlpo3_dictionary = trie.nlpo3_dictionary if names is not None else None
+    if nlpo3_dictionary is None or names.search(text):
+        return word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=keep_whitespace)
+    # word_tokenize's own post-processing, as for its engines.
+    tokens = rejoin_formatted_num(nlpo3_segment(text, custom_dict=nlpo3_dictionary))
+    return tokens if keep_whitespace else strip_whitespace(tokens)
+
+
 def tokenize(text, trie=None):
     """Normalised words of `text`, punctuation and spaces dropped: the unit of matching."""
     trie = trie or dictionary.trie()
@@ -220,7 +335,7 @@ def tokenize(text, trie=None):
         if not _has_thai(chunk):
             tokens.extend(_split_token(chunk))
             continue
-        for token in word_tokenize(chunk, custom_dict=trie, engine="newmm", keep_whitespace=False):
+        for token in segment(chunk, trie):
             tokens.extend(_split_token(token))
     return tokens
 
@@ -239,6 +354,12 @@ def _syllables_of(word):
     for syllable in word_tokenize(word, custom_dict=_syllable_trie(), engine="newmm", keep_whitespace=False):
         pieces.extend(_split_token(syllable))
     return tuple(pieces) or (word,)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _thai_syllables_of(word):
+    """The syllables of a Thai word; None for a Latin word or a number."""
+    return _syllables_of(word) if _has_thai(word) else None
 
 
 def syllables(words):
@@ -266,18 +387,19 @@ def syllable_lexemes(words, document=True, limit=None):
             lexemes.extend(run)
         if len(run) == 1 and not document:
             lexemes.append(run[0])
-        lexemes.extend(a + b for a, b in zip(run, run[1:]))
+        lexemes.extend(map(str.__add__, run, run[1:]))
         run.clear()
 
     for word in words:
         if limit is not None and seen >= limit:
             break
-        if _has_thai(word):
-            parts = _syllables_of(word)
+        parts = _thai_syllables_of(word)
+        if parts is not None:
             run.extend(parts)
             seen += len(parts)
         else:
-            flush()
+            if run:
+                flush()
             lexemes.append(word)
             seen += 1
     flush()
@@ -614,7 +736,7 @@ def highlight(release, query, words=SNIPPET_WORDS):
     # a misspelling normalize() repairs shows its summary, unmarked: never a wrong mark.
     candidates = [p for p in paragraphs if _contains_any(_quick_fold(p), needles)]
     for paragraph in candidates:
-        tokens = word_tokenize(paragraph, custom_dict=dictionary.trie(), engine="newmm", keep_whitespace=True)
+        tokens = segment(paragraph, dictionary.trie(), keep_whitespace=True)
         hits = [i for i, token in enumerate(tokens) if _token_hit(_normalize_token(token), wanted, inside)]
         if not hits:
             continue
@@ -668,13 +790,18 @@ _deferred = threading.local()
 class deferred_indexing:
     """Within the block, saves in this thread leave the search fields alone and only note the
     release; `flush()` (call it at batch boundaries) and the end of the block index the noted
-    releases in batches with `workers` processes. Until then they are not findable by search."""
+    releases in batches with `workers` processes. Until then they are not findable by search.
+
+    `flush(wait=False)` hands the batch to the workers and returns at once, storing only what
+    earlier batches have finished: segmentation then runs on the other core while the caller
+    writes the next batch (the archive import), instead of one waiting for the other."""
 
     def __init__(self, workers=1, batch_size=200):
         self.workers, self.batch_size = workers, batch_size
         self.ids = set()
         # One pool for the whole block: the workers' syllable caches stay warm between flushes.
         self._pool = self._pool_fingerprint = None
+        self._pending = collections.deque()
 
     def __enter__(self):
         self._outer = getattr(_deferred, "current", None)
@@ -692,20 +819,30 @@ class deferred_indexing:
     def note(self, ids):
         self.ids.update(pk for pk in ids if pk is not None)
 
-    def flush(self):
+    def flush(self, wait=True):
+        """Index the noted releases; returns how many were stored by this call."""
         ids, self.ids = sorted(self.ids), set()
-        if not ids:
-            return 0
-        queryset = Release.objects.filter(pk__in=ids)
-        if self.workers < 2 or len(ids) <= self.batch_size:
-            return reindex_queryset(queryset, batch_size=self.batch_size)
-        return reindex_queryset(queryset, batch_size=self.batch_size, workers=self.workers, pool=self._worker_pool())
+        done = 0
+        if ids and self.workers < 2:
+            done += reindex_queryset(Release.objects.filter(pk__in=ids), batch_size=self.batch_size)
+        elif ids:
+            pool = self._worker_pool()
+            for start in range(0, len(ids), self.batch_size):
+                rows = _batch_rows(ids[start : start + self.batch_size])
+                self._pending.append(pool.apply_async(_segment_rows, (rows,)))
+        while self._pending and (wait or self._pending[0].ready()):
+            done += _store(self._pending.popleft().get(), None)
+        return done
 
     def _worker_pool(self):
         global _WORKER_TRIE
         _WORKER_TRIE = dictionary.trie(verify=True)
         if self._pool is not None and self._pool_fingerprint != dictionary._fingerprint:
-            self._close_pool()  # officials changed: the workers' copy of the dictionary is stale
+            # Officials changed: the workers' copy of the dictionary is stale. Batches they
+            # already took were segmented with the names as they were when they were written.
+            while self._pending:
+                _store(self._pending.popleft().get(), None)
+            self._close_pool()
         if self._pool is None:
             import multiprocessing
 
@@ -815,7 +952,6 @@ def reindex_queryset(queryset, batch_size=200, progress=None, workers=1, pool=No
     batches = [pks[start : start + batch_size] for start in range(0, len(pks), batch_size)]
     done = 0
     if workers > 1 or pool is not None:
-        import collections
         import contextlib
         import multiprocessing
 

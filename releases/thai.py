@@ -208,17 +208,16 @@ def slugify(text, max_length=80):
     return slug or "release"
 
 
-def is_thai_char(ch):
-    return "\u0e00" <= ch <= "\u0e7f"
+# Runs of Thai letters (not marks or digits) and of ASCII letters: counted with a regex, as a
+# Python loop over every character cost ~1 ms a release in the archive import.
+_THAI_LETTERS = re.compile("[" + "".join(chr(c) for c in range(0x0E00, 0x0E80) if chr(c).isalpha()) + "]+")
+_LATIN_LETTERS = re.compile("[A-Za-z]+")
 
 
 def detect_language(*texts):
     """'th' when Thai letters make up a fair share of the letters, else 'en'."""
     thai = latin = 0
     for text in texts:
-        for ch in text or "":
-            if is_thai_char(ch):
-                thai += ch.isalpha() or unicodedata.category(ch).startswith("L")
-            elif ch.isascii() and ch.isalpha():
-                latin += 1
+        thai += sum(map(len, _THAI_LETTERS.findall(text or "")))
+        latin += sum(map(len, _LATIN_LETTERS.findall(text or "")))
     return "th" if thai and thai >= latin * 0.2 else "en"

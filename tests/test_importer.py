@@ -712,19 +712,35 @@ def test_a_bulk_import_leaves_every_release_findable_and_the_page_cache_renewed(
     assert len(bumps) <= 2  # once at the end (now and on commit), not twice per release
 
 
-@pytest.mark.django_db
-def test_bulk_mode_indexes_at_each_batch_boundary(tmp_path, monkeypatch):
+def bulk_run_in_batches_of_two(tmp_path, monkeypatch, files, workers):
+    """Imports `files` pages in bulk mode; the number indexed after each file, and the importer."""
     CategoryFactory()
     monkeypatch.setattr(importer, "BULK_BATCH_FILES", 2)
-    for number in range(5):
+    for number in range(files):
         write(tmp_path, f"r{number}.txt", page(title=f"ข่าวลำดับที่ {number}"))
-    imp = importer.Importer(bulk=True, publish=True, today=TODAY)
+    imp = importer.Importer(bulk=True, publish=True, today=TODAY, workers=workers)
     indexed_while_running = []
     for outcome in imp.run([tmp_path]):
         assert outcome.status == "created"
         indexed_while_running.append(Release.objects.exclude(search_title="").count())
+    assert Release.objects.filter(search_title="").count() == 0 and imp.totals["indexed"] == files
+    return indexed_while_running
+
+
+@pytest.mark.django_db
+def test_bulk_mode_indexes_at_each_batch_boundary(tmp_path, monkeypatch):
+    indexed_while_running = bulk_run_in_batches_of_two(tmp_path, monkeypatch, 5, workers=1)
     assert indexed_while_running == [0, 2, 2, 4, 4]  # a batch of two, indexed after its second file
-    assert Release.objects.filter(search_title="").count() == 0 and imp.totals["indexed"] == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_mode_with_workers_overlaps_indexing_and_completes_it(tmp_path, monkeypatch):
+    # With worker processes a batch is segmented while the next one is written, and stored at a
+    # later boundary (or the end): never before its batch is complete, all of them by the end.
+    indexed_while_running = bulk_run_in_batches_of_two(tmp_path, monkeypatch, 7, workers=2)
+    assert all(indexed <= number // 2 * 2 for number, indexed in enumerate(indexed_while_running, start=1))
+    assert indexed_while_running == sorted(indexed_while_running)
+    assert all(findable(f"ข่าวลำดับที่ {number}") for number in range(7))
 
 
 @pytest.mark.django_db

@@ -206,6 +206,58 @@ def test_normalize_folds_digits_case_and_keeps_sara_am():
     assert search.normalize("เเปลก") == "แปลก"
 
 
+def test_thai_cleanup_is_exactly_pythainlps_normalize():
+    # The fast path must never change what pythainlp's normalize() gives: random strings made
+    # of the characters its rules are about (marks, vowels, spaces, zero-width), and real text.
+    import random
+
+    from pythainlp.util import normalize as thai_normalize
+
+    alphabet = "กขคนมยรลวสอหเแโใไะาำๅัิีึืุูํ็่้๊๋์ฺ๎ ฤฦ \n\t\u00a0\u200b\u200cab1"
+    rng = random.Random(2564)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(30000)]
+    texts += [body for _, body, _, _ in CORPUS.values()] + ["เเปลก", "นานาาา", "ก  ่", " ่ก", "ก่่่"]
+    mismatches = [t for t in texts if search.thai_cleanup(t) != thai_normalize(t)]
+    assert mismatches == []
+    # and the fast path is taken for ordinary text
+    assert not search._NEEDS_THAI_CLEANUP.search(CORPUS["ministry"][1])
+
+
+def test_segment_uses_nlpo3_where_no_name_occurs_and_agrees_with_pythainlp(monkeypatch):
+    from pythainlp.util import Trie
+
+    base = frozenset(search.thai_words()) | search.DOMAIN_TERMS
+    trie = search.NameTrie(base, frozenset({"สมปอง"}))
+    calls = []
+    real = search.nlpo3_segment
+    monkeypatch.setattr(search, "nlpo3_segment", lambda text, **kw: calls.append(text) or real(text, **kw))
+    texts = [text for title, body, _, _ in CORPUS.values() for text in (title, body)]
+    python_only = Trie(base | {"สมปอง"})  # a plain Trie: pythainlp's Python newmm only
+    for text in texts:
+        assert search.tokenize(text, trie) == search.tokenize(text, python_only)
+    assert len(calls) >= len(texts) - 2  # every Thai stretch (two texts are English)
+    # A stretch holding an official's name is segmented by pythainlp with the name in the dictionary.
+    calls.clear()
+    assert search.segment("นายสมปองแถลงข่าว", trie) == ["นาย", "สมปอง", "แถลงข่าว"]
+    assert calls == []
+
+
+def test_segment_stays_in_python_when_nlpo3_cannot_load_its_dictionary(monkeypatch):
+    import nlpo3
+
+    monkeypatch.setattr(nlpo3, "load_dict", lambda path, name: ("disk full", False))
+    trie = search.NameTrie(frozenset(search.thai_words()) | {"คำทดสอบพิเศษ"}, frozenset())
+    assert trie.nlpo3_dictionary is None
+    assert search.segment("คำทดสอบพิเศษกระทรวงการต่างประเทศ", trie) == ["คำทดสอบพิเศษ", "กระทรวงการต่างประเทศ"]
+
+
+def test_any_of_finds_any_name_and_nothing_else():
+    names = search._any_of({"สมปอง", "สมชาย", "สม", "ดอน", "ปรมัตถ์วินัย"})
+    assert names.search("นายดอนปรมัตถ์วินัย") and names.search("ผสม")
+    assert not names.search("กระทรวงการต่างประเทศ")
+    assert not search._any_of(set()).search("อะไรก็ได้")
+
+
 def test_tokenize_drops_punctuation_and_splits_hyphenated_words():
     assert search.tokenize("โควิด-๑๙ (Pfizer)!") == ["โควิด", "19", "pfizer"]
 
