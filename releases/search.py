@@ -47,6 +47,9 @@ MAX_DOCUMENT_WORDS = 8000
 MAX_DOCUMENT_SYLLABLES = 8000
 # PostgreSQL's parser drops longer words; both databases drop them alike.
 MAX_TOKEN_LENGTH = 100
+# Joins two adjacent Latin words into one lexeme of the syllable field ('tradeǂand'): a letter
+# to both databases' tokenizers (so the pair stays one token) that no word here contains.
+PAIR_JOINER = "\u01c2"
 
 FTS_TABLE = "releases_release_search"
 # PostgreSQL columns kept by a trigger (not model fields): all words with positions and
@@ -378,9 +381,11 @@ def syllable_lexemes(words, document=True, limit=None):
     `ยา` is not found in `ยาวนาน` (ยาว|นาน) or `พยายาม` (พยา|ยาม).
 
     No positions: pairs make an exact index lookup (PostgreSQL's GIN needs no recheck), where a
-    syllable phrase would re-read every candidate row.
+    syllable phrase would re-read every candidate row. For the same reason a document also holds
+    each pair of adjacent Latin words or numbers joined by PAIR_JOINER (`tradeǂand`), which a
+    quoted Latin phrase asks for (Term).
     """
-    lexemes, run, seen = [], [], 0
+    lexemes, run, seen, latin = [], [], 0, None
 
     def flush():
         if document:
@@ -397,10 +402,14 @@ def syllable_lexemes(words, document=True, limit=None):
         if parts is not None:
             run.extend(parts)
             seen += len(parts)
+            latin = None
         else:
             if run:
                 flush()
             lexemes.append(word)
+            if document and latin is not None:
+                lexemes.append(latin + PAIR_JOINER + word)
+            latin = word
             seen += 1
     flush()
     return list(dict.fromkeys(lexemes))
@@ -453,9 +462,14 @@ class Term:
 
     def __init__(self, words):
         self.words = tuple(words)
-        # Only Thai has compounds to look inside; a Latin phrase stays a phrase.
-        thai_words_ = any(_has_thai(word) for word in self.words)
-        self.syllables = tuple(syllable_lexemes(self.words, document=False)) if thai_words_ else ()
+        # Only Thai has compounds to look inside (`compound`). `syllables`: what the term asks
+        # of the syllable field, where every match is found by exact index lookups: a Thai
+        # term's syllable pairs; a Latin phrase's word pairs (all adjacent in the document).
+        self.compound = any(_has_thai(word) for word in self.words)
+        if self.compound:
+            self.syllables = tuple(syllable_lexemes(self.words, document=False))
+        else:
+            self.syllables = tuple(a + PAIR_JOINER + b for a, b in zip(self.words, self.words[1:]))
 
     def __eq__(self, other):
         return self.words == other.words
@@ -513,7 +527,8 @@ def fts_match(terms, tier=TIER_SYLLABLES):
     parts = []
     for term in terms:
         words = f"{columns} : {_fts_phrase(term.words)}"
-        if tier == TIER_SYLLABLES and term.syllables:
+        # (A Latin phrase needs no pairs here: FTS5 checks word positions cheaply.)
+        if tier == TIER_SYLLABLES and term.compound and term.syllables:
             inside = " AND ".join(_fts_phrase([lexeme]) for lexeme in term.syllables)
             words = f"({words} OR {{search_syllables}} : ({inside}))"
         parts.append(words)
@@ -554,7 +569,9 @@ def _pg_matches(terms):
     A Thai term's words, adjacent in a document, always leave all its syllable pairs in the
     syllable field (syllable_lexemes), so "words OR syllables" is "syllables": the word phrase,
     whose position check re-reads every candidate's large word vector, is left out. (Only the
-    tail of a release longer than MAX_DOCUMENT_SYLLABLES is in the word field alone.)
+    tail of a release longer than MAX_DOCUMENT_SYLLABLES is in the word field alone.) A quoted
+    Latin phrase is found by its adjacent word pairs the same way: exact for two words; for
+    more, `_pg_phrases` then checks the order on the few rows kept.
     No weights here: weights (like phrases) make PostgreSQL re-read every candidate row."""
     sql, params = [], []
     for term in terms:
@@ -566,6 +583,20 @@ def _pg_matches(terms):
             sql.append(words)
             params.append(tsquery([term]))
     return RawSQL(" AND ".join(sql), params, output_field=models.BooleanField())
+
+
+def _pg_phrases(terms):
+    """Latin phrases of three words or more, as word phrases (pairs alone would also accept
+    'trade and tourism and investment' for "trade and investment"); None when there are none."""
+    long_phrases = [term for term in terms if not term.compound and len(term.words) > 2]
+    if not long_phrases:
+        return None
+    # The function form of @@, which no index serves: PostgreSQL must test the kept rows, not
+    # collect every phrase match with the GIN index (it underestimates phrase matches).
+    return RawSQL(
+        f"ts_match_vq({_pg_column(VECTOR_COLUMN)}, to_tsquery('simple', %s))", (tsquery(long_phrases),),
+        output_field=models.BooleanField(),
+    )
 
 
 def _pg_head_matches(terms, weights):
@@ -594,7 +625,20 @@ def search_releases(queryset, query, bounded=True):
         return queryset
     if connection.vendor == "postgresql":
         matches, title, head = _pg_matches(terms), _pg_head_matches(terms, "A"), _pg_head_matches(terms, "")
-        if bounded:
+        cutoff = _pg_recent_cutoff(_pg_share(terms)) if bounded and _pg_share(terms) < WALK_SHARE else None
+        if bounded and cutoff is not None:
+            # The candidates after the recent cutoff (usually all of them): one GIN lookup
+            # limited to those dates, hashed, instead of reading each row's large out-of-line
+            # word vector (~25 us a row); older candidates, if any, row by row.
+            words = RawSQL(
+                f"CASE WHEN {_pg_column('release_date')} >= %s THEN {_pg_column('id')} IN "
+                f"(SELECT recent.id FROM {Release._meta.db_table} recent WHERE recent.{VECTOR_COLUMN} "
+                "@@ to_tsquery('simple', %s) AND recent.release_date >= %s) "
+                f"ELSE {_pg_column(VECTOR_COLUMN)} @@ to_tsquery('simple', %s) END",
+                (cutoff, tsquery(terms), cutoff, tsquery(terms)),
+                output_field=models.BooleanField(),
+            )
+        elif bounded:
             # At most 2 x RANK_CANDIDATES rows: testing each one's word vector is cheaper than
             # collecting every whole-word match of a common word.
             words = RawSQL(
@@ -626,21 +670,28 @@ def search_releases(queryset, query, bounded=True):
     if bounded:
         # search_total: the candidates' number on every row, so the list's paginator needs no
         # count query of its own (releases/paginators.py).
-        parts = [(matches, True), (title, True)]
+        parts = [(matches, True, 0.0), (title, True, 0.0)]
         if connection.vendor == "postgresql":
-            parts = [(matches, _pg_share(terms) >= WALK_SHARE), (title, _pg_share(terms, head=True) >= WALK_SHARE)]
-        queryset = queryset.filter(pk__in=_candidates(queryset, parts)).annotate(
-            search_total=Window(Count("pk"))
-        )
+            share, head_share = _pg_share(terms), _pg_share(terms, head=True)
+            parts = [(matches, share >= WALK_SHARE, share), (title, head_share >= WALK_SHARE, head_share)]
+        queryset = queryset.filter(pk__in=_candidates(queryset, parts))
+        if connection.vendor == "postgresql" and _pg_phrases(terms) is not None:
+            # Only on the kept rows: checking word order re-reads each row's large word vector.
+            queryset = queryset.filter(_pg_phrases(terms))
+        queryset = queryset.annotate(search_total=Window(Count("pk")))
     else:
         queryset = queryset.filter(matches)
-    tier = Case(
-        When(title, then=Value(TIER_TITLE)),
-        When(head, then=Value(TIER_HEAD)),
-        When(words, then=Value(TIER_WORDS)),
-        default=Value(TIER_SYLLABLES),
-        output_field=IntegerField(),
-    )
+        if connection.vendor == "postgresql" and _pg_phrases(terms) is not None:
+            queryset = queryset.filter(_pg_phrases(terms))
+    tiers = [When(title, then=Value(TIER_TITLE)), When(head, then=Value(TIER_HEAD))]
+    if any(term.compound for term in terms):
+        tiers.append(When(words, then=Value(TIER_WORDS)))
+        lowest = TIER_SYLLABLES
+    else:
+        # Latin words, numbers and phrases only: every match is a whole-word match (a phrase's
+        # adjacent pairs all found); testing each row's large word vector again would only cost time.
+        lowest = TIER_WORDS
+    tier = Case(*tiers, default=Value(lowest), output_field=IntegerField())
     return queryset.annotate(search_tier=tier, search_rank=rank).order_by(
         F("search_tier").desc(), F("search_rank").desc(nulls_last=True), *NEWEST_FIRST
     )
@@ -656,26 +707,58 @@ NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 # generated releases (docs/performance.md, "Search").
 WALK_SHARE = 0.1
 LEXEME_STATS_SECONDS = 3600
-_lexeme_stats = {"at": None, "shares": {}}
+_lexeme_stats = {"at": None, "shares": {}, "rows": 0, "dates": []}
+# A bitmap collects the newest matches after a release date chosen so that about this many times
+# RANK_CANDIDATES matches are expected after it (see _pg_recent_cutoff).
+CUTOFF_MARGIN = 2.0
 
 
-def _pg_lexeme_shares():
-    """{(column, lexeme): share of releases} for the most common lexemes of the word and
-    syllable vectors, from pg_stats (kept by ANALYZE); re-read at most hourly per process."""
+def _pg_statistics():
+    """pg_stats (kept by ANALYZE), re-read at most hourly per process: "shares": {(column,
+    lexeme): share of releases} for the most common lexemes of the three vectors; "rows": the
+    table's estimated row count; "dates": the release dates that cut it into equal parts."""
     now = time.monotonic()
     if _lexeme_stats["at"] is None or now - _lexeme_stats["at"] > LEXEME_STATS_SECONDS:
+        table = Release._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
                 "WHERE tablename = %s AND attname IN (%s, %s, %s) AND most_common_elems IS NOT NULL",
-                (Release._meta.db_table, VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN),
+                (table, VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN),
             )
             _lexeme_stats["shares"] = {
                 (column, lexeme): share for column, lexemes, shares in cursor.fetchall()
                 for lexeme, share in zip(lexemes, shares)
             }
+            cursor.execute(
+                "SELECT c.reltuples, s.histogram_bounds::text::date[] FROM pg_class c LEFT JOIN pg_stats s "
+                "ON s.tablename = c.relname AND s.attname = 'release_date' WHERE c.relname = %s",
+                (table,),
+            )
+            row = cursor.fetchone() or (0, None)
+            _lexeme_stats["rows"], _lexeme_stats["dates"] = max(row[0] or 0, 0), row[1] or []
         _lexeme_stats["at"] = now
-    return _lexeme_stats["shares"]
+    return _lexeme_stats
+
+
+def _pg_lexeme_shares():
+    return _pg_statistics()["shares"]
+
+
+def _pg_recent_cutoff(share):
+    """A release date after which the newest RANK_CANDIDATES + 1 hits of a term found in
+    `share` of releases are likely all to lie (CUTOFF_MARGIN times as many expected), from the
+    histogram of release dates; None when that would be most of the table or is unknown.
+
+    Only a speed-up: _candidates still looks before the date when too few hits lie after it."""
+    statistics = _pg_statistics()
+    rows, dates = statistics["rows"], statistics["dates"]
+    if share <= 0 or rows <= 0 or len(dates) < 2:
+        return None
+    newer = CUTOFF_MARGIN * (RANK_CANDIDATES + 1) / share / rows
+    if newer >= 0.5:
+        return None
+    return dates[int((1 - newer) * (len(dates) - 1))]
 
 
 def _pg_share(terms, head=False):
@@ -697,15 +780,33 @@ def _pg_share(terms, head=False):
 def _candidates(queryset, parts):
     """SQL for the ids worth ranking: the newest RANK_CANDIDATES + 1 matches (one more than the
     list counts, so it knows there are more) and the newest as many title hits, within
-    `queryset`'s own filters. `parts`: (condition, walk); walk=False orders by an expression no
-    index serves, so PostgreSQL collects the hits with GIN bitmaps instead of walking the
-    newest-first index."""
+    `queryset`'s own filters. `parts`: (condition, walk, share); walk=False orders by an
+    expression no index serves, so PostgreSQL collects the hits with GIN bitmaps instead of
+    walking the newest-first index; with an estimated `share` of releases matching, the bitmap
+    is first limited to recent releases (_pg_recent_cutoff), older ones read only if needed."""
     sql, params = [], []
     unindexed = (RawSQL(f"{_pg_column('release_date')} + 0", ()).desc(), *NEWEST_FIRST[1:])
-    for n, (condition, walk) in enumerate(parts):
+    wanted = RANK_CANDIDATES + 1
+
+    def compiled(part):
+        return part.query.get_compiler(using=part.db).as_sql()
+
+    for n, (condition, walk, share) in enumerate(parts):
         part = queryset.filter(condition).order_by(*(NEWEST_FIRST if walk else unindexed)).values("pk")
-        part = part[: RANK_CANDIDATES + 1]
-        part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        cutoff = _pg_recent_cutoff(share) if connection.vendor == "postgresql" and not walk else None
+        if cutoff is None:
+            part_sql, part_params = compiled(part[:wanted])
+        else:
+            # Newest first: all hits after the cutoff (a BitmapAnd with the date index reads
+            # only those rows), then, only if they are too few, the newest older ones (LIMIT 0
+            # does not run its query).
+            recent_sql, recent_params = compiled(part.filter(release_date__gte=cutoff)[:wanted])
+            older_sql, older_params = compiled(part.filter(release_date__lt=cutoff))
+            part_sql = (
+                f"WITH recent AS MATERIALIZED ({recent_sql}) SELECT * FROM recent UNION ALL "
+                f"({older_sql} LIMIT GREATEST(0, {wanted} - (SELECT count(*) FROM recent)))"
+            )
+            part_params = (*recent_params, *older_params)
         # Wrapped: SQLite allows no LIMIT on a bare member of a UNION.
         sql.append(f"SELECT * FROM ({part_sql}) AS candidates{n}")
         params.extend(part_params)
@@ -1006,6 +1107,15 @@ def _store(documents, progress):
 # every migrate because SQLite's table rebuilds in later migrations drop triggers) ---------------
 
 HEAD_INDEX = "releases_release_search_head_idx"
+# Narrow rows: every search reads the date and status of each matching row, so PostgreSQL moves
+# long values (body, search copies, the large vectors) out of line once a row passes 128 bytes
+# (default ~2 kB); the small title/summary vector stays inline ("main"), as the ranking tests it
+# row by row. The table's main part shrank 165 -> 106 MB at 100,000 releases, which is what a
+# GIN bitmap visits (docs/performance.md, "Search"). Rows written before take it when next updated.
+_PG_NARROW_ROWS = [
+    "ALTER TABLE releases_release SET (toast_tuple_target = 128)",
+    f"ALTER TABLE releases_release ALTER COLUMN {HEAD_VECTOR_COLUMN} SET STORAGE MAIN",
+]
 _PG_INSTALL = [
     f"""ALTER TABLE releases_release ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} tsvector,
       ADD COLUMN IF NOT EXISTS {HEAD_VECTOR_COLUMN} tsvector,
@@ -1034,6 +1144,7 @@ _PG_INSTALL = [
     # Title hits among many matches (bounded ranking): GIN finds title/summary words, the
     # weight is rechecked on the small inline vector.
     f"CREATE INDEX IF NOT EXISTS {HEAD_INDEX} ON releases_release USING GIN ({HEAD_VECTOR_COLUMN})",
+    *_PG_NARROW_ROWS,
 ]
 _PG_UNINSTALL = [
     "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",

@@ -536,3 +536,82 @@ def test_walk_and_bitmap_candidate_plans_find_the_same(fishery, monkeypatch):
         monkeypatch.setattr(search, "WALK_SHARE", share)
         results.append(found("ประมง", fishery))
     assert results == [["title_old", "body_10", "body_20"]] * 2
+
+
+def test_release_rows_are_narrow_on_postgresql_and_the_migration_is_harmless_elsewhere():
+    from importlib import import_module
+
+    from django.db import connection
+
+    class Editor:  # what the migration would run here
+        executed = []
+
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            self.executed.append(sql)
+
+    import_module("releases.migrations.0006_search_narrow_rows").narrow_rows(None, Editor())
+    if connection.vendor == "postgresql":
+        assert Editor.executed == search._PG_NARROW_ROWS
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'releases_release'")
+            assert "toast_tuple_target=128" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'releases_release'::regclass AND attname = %s",
+                [search.HEAD_VECTOR_COLUMN],
+            )
+            assert cursor.fetchone()[0] == "m"
+    else:
+        assert connection.vendor == "sqlite" and Editor.executed == []
+
+
+def test_tiers_of_latin_words_and_of_thai_words_inside_compounds(corpus):
+    def tiers(query):
+        return {r.pk: r.search_tier for r in search.search_releases(Release.objects.published(), query, bounded=False)}
+
+    # A Latin word found only in a body is a whole word (there is nothing to be inside of).
+    body_only = ReleaseFactory(title="Trade talks", summary="Talks were held.", body="Talks were held in Vientiane.", language="en")
+    assert tiers("vientiane") == {body_only.pk: search.TIER_WORDS}
+    assert tiers("laos")[corpus["english"].pk] == search.TIER_TITLE
+    # A Thai word only inside a compound ranks below whole-word hits.
+    word = ReleaseFactory(title="ประกาศรับสมัคร", summary="รายละเอียด", body="ผู้ที่พำนักในต่างประเทศโปรดติดต่อสถานทูต")
+    inside = ReleaseFactory(title="ประกาศรับสมัคร", summary="รายละเอียด", body="กระทรวงการต่างประเทศติดตามสถานการณ์")
+    found = tiers("ต่างประเทศ")
+    assert (found[word.pk], found[inside.pk]) == (search.TIER_WORDS, search.TIER_SYLLABLES)
+
+
+def test_quoted_latin_phrases_match_as_phrases_through_word_pairs():
+    exact = ReleaseFactory(title="Trade and investment talks", summary="Talks.", body="Officials met.", language="en")
+    scattered = ReleaseFactory(title="Tourism", summary="Notes.", body="Trade and tourism and investment grew.", language="en")
+    reversed_ = ReleaseFactory(title="Notes", summary="Notes.", body="Investment and trade grew.", language="en")
+    assert f"trade{search.PAIR_JOINER}and" in exact.search_syllables.split()
+
+    def hits(query, bounded=True):
+        return set(search.search_releases(Release.objects.published(), query, bounded=bounded).values_list("pk", flat=True))
+
+    for bounded in (True, False):
+        assert hits('"trade and investment"', bounded) == {exact.pk}
+        assert hits('"and investment"', bounded) == {exact.pk, scattered.pk}
+        assert hits('"investment and trade"', bounded) == {reversed_.pk}
+
+
+@pytest.mark.parametrize("rank_candidates", [1, 1000])
+def test_recent_cutoff_only_speeds_up_candidates_and_tiers(fishery, monkeypatch, rank_candidates):
+    """PostgreSQL first collects hits after a date from pg_stats, older ones only if too few;
+    words found after it are tiered by one index lookup. Any cutoff gives the same page."""
+    monkeypatch.setattr(search, "RANK_CANDIDATES", rank_candidates)
+    fishery["inside"] = ReleaseFactory(title="ข่าวกรม", body="กรมประมงแถลงข่าว", release_date=TODAY - datetime.timedelta(days=12))
+
+    def page():
+        results = search.search_releases(Release.objects.published(), "ประมง")
+        by_pk = {release.pk: key for key, release in fishery.items()}
+        return [(by_pk[r.pk], r.search_tier, r.search_total) for r in results]
+
+    monkeypatch.setattr(search, "_pg_recent_cutoff", lambda share: None)
+    expected = page()
+    assert {key for key, _, _ in expected} >= {"title_old", "body_10"}
+    for days in (5, 11, 15, 25, 200):  # none, some or all of the hits after the cutoff
+        monkeypatch.setattr(search, "_pg_recent_cutoff", lambda share, days=days: TODAY - datetime.timedelta(days=days))
+        assert page() == expected

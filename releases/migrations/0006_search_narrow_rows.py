@@ -1,0 +1,30 @@
+"""Narrow release rows on PostgreSQL: long values out of line, the title/summary vector inline (search speed)."""
+
+from django.db import migrations
+
+
+def narrow_rows(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        from releases import search
+
+        for statement in search._PG_NARROW_ROWS:
+            schema_editor.execute(statement)
+
+
+def default_rows(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        from releases import search
+
+        schema_editor.execute("ALTER TABLE releases_release RESET (toast_tuple_target)")
+        schema_editor.execute(f"ALTER TABLE releases_release ALTER COLUMN {search.HEAD_VECTOR_COLUMN} SET STORAGE EXTENDED")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('releases', '0005_search_head_index'),
+    ]
+
+    operations = [
+        migrations.RunPython(narrow_rows, default_rows),
+    ]
