@@ -166,6 +166,10 @@ def main():
         from django.db import connection
 
         with connection.cursor() as cursor:
+            if not args.reuse:
+                # The rebuild rewrote every row: return the old versions' space, as docs/deploy.md
+                # advises after a full rebuild (search reads one row per match).
+                cursor.execute("VACUUM FULL releases_release")
             cursor.execute("VACUUM ANALYZE releases_release")
             cursor.execute("SELECT pg_size_pretty(pg_relation_size('releases_release_search_idx')), "
                            "pg_size_pretty(pg_total_relation_size('releases_release'))")

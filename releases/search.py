@@ -626,10 +626,11 @@ def search_releases(queryset, query, bounded=True):
     if connection.vendor == "postgresql":
         matches, title, head = _pg_matches(terms), _pg_head_matches(terms, "A"), _pg_head_matches(terms, "")
         cutoff = _pg_recent_cutoff(_pg_share(terms)) if bounded and _pg_share(terms) < WALK_SHARE else None
-        if bounded and cutoff is not None:
+        if bounded and cutoff is not None and all(len(term.words) == 1 for term in terms):
             # The candidates after the recent cutoff (usually all of them): one GIN lookup
             # limited to those dates, hashed, instead of reading each row's large out-of-line
-            # word vector (~25 us a row); older candidates, if any, row by row.
+            # word vector (~25 us a row); older candidates, if any, row by row. Single words
+            # only: a phrase's word order would be re-read for every recent row with its words.
             words = RawSQL(
                 f"CASE WHEN {_pg_column('release_date')} >= %s THEN {_pg_column('id')} IN "
                 f"(SELECT recent.id FROM {Release._meta.db_table} recent WHERE recent.{VECTOR_COLUMN} "
