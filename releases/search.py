@@ -625,7 +625,8 @@ def search_releases(queryset, query, bounded=True):
         return queryset
     if connection.vendor == "postgresql":
         matches, title, head = _pg_matches(terms), _pg_head_matches(terms, "A"), _pg_head_matches(terms, "")
-        cutoff = _pg_recent_cutoff(_pg_share(terms)) if bounded and _pg_share(terms) < WALK_SHARE else None
+        share, head_share, phrases = _pg_share(terms), _pg_share(terms, head=True), _pg_phrases(terms)
+        cutoff = _pg_recent_cutoff(share) if bounded and share < WALK_SHARE else None
         if bounded and cutoff is not None and all(len(term.words) == 1 for term in terms):
             # The candidates after the recent cutoff (usually all of them): one GIN lookup
             # limited to those dates, hashed, instead of reading each row's large out-of-line
@@ -664,6 +665,7 @@ def search_releases(queryset, query, bounded=True):
         matches, title, head, words = (
             Q(pk__in=_fts_ids(fts_match(terms, tier))) for tier in (TIER_SYLLABLES, TIER_TITLE, TIER_HEAD, TIER_WORDS)
         )
+        phrases = None  # FTS5 matches phrases exactly
         # No bm25() here: as a per-row correlated lookup it re-ran the match for every hit
         # (1.5 s for 7,700 hits of 10,000 releases); the tiers carry the column weights and
         # ties go newest first.
@@ -673,17 +675,16 @@ def search_releases(queryset, query, bounded=True):
         # count query of its own (releases/paginators.py).
         parts = [(matches, True, 0.0), (title, True, 0.0)]
         if connection.vendor == "postgresql":
-            share, head_share = _pg_share(terms), _pg_share(terms, head=True)
             parts = [(matches, share >= WALK_SHARE, share), (title, head_share >= WALK_SHARE, head_share)]
         queryset = queryset.filter(pk__in=_candidates(queryset, parts))
-        if connection.vendor == "postgresql" and _pg_phrases(terms) is not None:
+        if phrases is not None:
             # Only on the kept rows: checking word order re-reads each row's large word vector.
-            queryset = queryset.filter(_pg_phrases(terms))
+            queryset = queryset.filter(phrases)
         queryset = queryset.annotate(search_total=Window(Count("pk")))
     else:
         queryset = queryset.filter(matches)
-        if connection.vendor == "postgresql" and _pg_phrases(terms) is not None:
-            queryset = queryset.filter(_pg_phrases(terms))
+        if phrases is not None:
+            queryset = queryset.filter(phrases)
     tiers = [When(title, then=Value(TIER_TITLE)), When(head, then=Value(TIER_HEAD))]
     if any(term.compound for term in terms):
         tiers.append(When(words, then=Value(TIER_WORDS)))
