@@ -66,10 +66,7 @@ def warm_up():
     """
     from releases import search
 
-    if hasattr(search, "warm_up"):
-        search.warm_up()
-    else:
-        search.syllables(search.tokenize("กระทรวงการต่างประเทศ"))
+    search.warm_up()
 
 
 def when_ready(server):

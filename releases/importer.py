@@ -544,7 +544,7 @@ class Importer:
         if not self.bulk:
             yield from self._run(paths)
             return
-        with caching.deferred(), search.deferred_indexing(workers=self.workers) as indexing:
+        with search.frozen_heap(), caching.deferred(), search.deferred_indexing(workers=self.workers) as indexing:
             self._indexing = indexing
             try:
                 yield from self._run(paths)

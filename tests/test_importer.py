@@ -796,3 +796,22 @@ def test_deferred_indexing_in_worker_processes_matches_indexing_on_save(tmp_path
     assert len(indexing.ids) == 0
     for release in Release.objects.all():
         assert {f: getattr(release, f) for f in search.SEARCH_FIELDS} == expected[release.pk]
+
+
+@pytest.mark.django_db
+def test_bulk_run_keeps_the_collector_off_the_dictionary_and_lets_go_after(tmp_path):
+    # A full collection walked the ~500,000 objects of the dictionary tries after every batch.
+    import gc
+
+    from releases import search
+
+    CategoryFactory()
+    for number in range(2):
+        write(tmp_path, f"g{number}.txt", page(title=f"ข่าวทดสอบหน่วยความจำ {number}"))
+    frozen = [gc.get_freeze_count() for _ in importer.Importer(bulk=True, publish=True, today=TODAY, workers=1).run([tmp_path])]
+    assert all(count > 100_000 for count in frozen)  # the tries are among the frozen objects
+    assert gc.get_freeze_count() == 0
+    assert findable("ข่าวทดสอบหน่วยความจำ 1")
+    with search.frozen_heap():
+        assert search.dictionary._trie is not None and gc.get_freeze_count() > 100_000
+    assert gc.get_freeze_count() == 0

@@ -35,9 +35,10 @@ class Command(BaseCommand):
             if not interactive and verbosity > 0:
                 self.stderr.write(f"{done}/{total}")
 
-        count = search.reindex_queryset(
-            Release.objects.all(), batch_size=max(batch_size, 1), progress=progress, workers=max(workers, 1)
-        )
+        with search.frozen_heap():
+            count = search.reindex_queryset(
+                Release.objects.all(), batch_size=max(batch_size, 1), progress=progress, workers=max(workers, 1)
+            )
         bar.close()
         search.rebuild_fts(connection)
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count} releases."))
