@@ -200,7 +200,7 @@ def _load_nlpo3(words):
     """The name of an nlpo3 dictionary holding `words`, loaded once per process (nlpo3 reads a
     file and keeps the dictionary, ~50 MB, for the life of the process; forked workers inherit
     it). None when it cannot be loaded: segmentation then stays in Python."""
-    key = hashlib.sha1("\n".join(sorted(words)).encode()).hexdigest()[:16]
+    key = Dictionary.fingerprint_of(words)[:16]
     with _nlpo3_lock:
         if key not in _nlpo3_dictionaries:
             name = None
@@ -744,23 +744,25 @@ def _pg_statistics():
     now = time.monotonic()
     if _lexeme_stats["at"] is None or now - _lexeme_stats["at"] > LEXEME_STATS_SECONDS:
         table = Release._meta.db_table
+        vectors = (VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN)
+        shares, rows, dates = {}, 0, []
         with connection.cursor() as cursor:
+            # One query (the list's query budget): the vectors' common lexemes, the histogram of
+            # release dates, and the table's estimated size on every row.
             cursor.execute(
-                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = %s AND attname IN (%s, %s, %s) AND most_common_elems IS NOT NULL",
-                (table, VECTOR_COLUMN, HEAD_VECTOR_COLUMN, SYLLABLE_VECTOR_COLUMN),
+                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs, "
+                "CASE WHEN attname = 'release_date' THEN histogram_bounds::text::date[] END, "
+                "(SELECT reltuples FROM pg_class WHERE relname = %s) FROM pg_stats "
+                "WHERE tablename = %s AND attname IN (%s, %s, %s, 'release_date')",
+                (table, table, *vectors),
             )
-            _lexeme_stats["shares"] = {
-                (column, lexeme): share for column, lexemes, shares in cursor.fetchall()
-                for lexeme, share in zip(lexemes, shares)
-            }
-            cursor.execute(
-                "SELECT c.reltuples, s.histogram_bounds::text::date[] FROM pg_class c LEFT JOIN pg_stats s "
-                "ON s.tablename = c.relname AND s.attname = 'release_date' WHERE c.relname = %s",
-                (table,),
-            )
-            row = cursor.fetchone() or (0, None)
-            _lexeme_stats["rows"], _lexeme_stats["dates"] = max(row[0] or 0, 0), row[1] or []
+            for column, lexemes, frequencies, bounds, reltuples in cursor.fetchall():
+                rows = max(reltuples or 0, 0)
+                if column == "release_date":
+                    dates = bounds or []
+                else:
+                    shares.update(((column, lexeme), share) for lexeme, share in zip(lexemes or (), frequencies or ()))
+        _lexeme_stats.update(shares=shares, rows=rows, dates=dates)
         _lexeme_stats["at"] = now
     return _lexeme_stats
 

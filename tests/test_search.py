@@ -435,8 +435,10 @@ def test_admin_search_with_punctuation_only_lists_everything(publisher_client, c
 # --- the public list ------------------------------------------------------------------------------
 
 
-def test_public_list_search_ranks_highlights_and_keeps_query_count(client, corpus, django_assert_max_num_queries):
+def test_public_list_search_ranks_highlights_and_keeps_query_count(client, corpus, django_assert_max_num_queries, monkeypatch):
     search.dictionary.trie()  # built once per process, not per request
+    # The first search of the hour also reads pg_stats (PostgreSQL): still within the budget.
+    monkeypatch.setitem(search._lexeme_stats, "at", None)
     with django_assert_max_num_queries(4):
         response = client.get(reverse("releases:list"), {"q": "ต่างประเทศ"})
     assert response.status_code == 200
