@@ -25,6 +25,9 @@ from .models import Category, Official, Release, ReleaseImage, split_paragraphs
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Bulk mode: written releases are indexed for search (and the page cache renewed) every this many.
 BULK_BATCH_FILES = 500
+# Releases already imported are looked up for this many upcoming files in one query, not one each.
+LOOKUP_FILES = 200
+EXISTING_FIELDS = ("pk", "source_key", "source_checksum", "import_snapshot", "status", "search_title")
 # Before BE 2484 (1941) the Thai year began in April: an older date is a typo, not an archive page.
 MIN_YEAR = 1941
 MAX_VIEW_COUNT = 9_223_372_036_854_775_807  # PositiveBigIntegerField on both databases
@@ -523,6 +526,7 @@ class Importer:
         self.totals = Counter()
         self.candidate_counts = Counter()
         self._seen_keys = set()
+        self._looked_up = {}  # source key -> its release's EXISTING_FIELDS (None: not imported yet)
         # bulk: run() defers search indexing and page-cache renewal to batch boundaries (see run()).
         self.bulk = bulk
         self.workers = workers or os.cpu_count() or 1
@@ -562,7 +566,7 @@ class Importer:
             _return_freed_memory()
 
     def _run(self, paths):
-        for item in iter_sources(paths):
+        for item in self._looking_ahead(iter_sources(paths)):
             if isinstance(item, Skipped):
                 outcome = Outcome(item.path, status="skipped", reason=item.reason)
                 if item.reason == "no such file or directory":
@@ -573,6 +577,34 @@ class Importer:
                 outcome = self.import_file(item.path, item.stem)
                 self._batch_done()
                 yield outcome
+
+    def _looking_ahead(self, items):
+        """`items`, each chunk of LOOKUP_FILES first looked up in one query (the archive stays streamed)."""
+        chunk = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) == LOOKUP_FILES:
+                yield from self._looked_up_chunk(chunk)
+                chunk = []
+        yield from self._looked_up_chunk(chunk)
+
+    def _looked_up_chunk(self, chunk):
+        keys = [key for key in (self.key_for(item.stem) for item in chunk if isinstance(item, SourceFile))
+                if len(key) <= MAX_KEY_LENGTH]
+        self._looked_up = dict.fromkeys(keys)
+        if keys:
+            for row in Release.objects.filter(source_key__in=keys).values(*EXISTING_FIELDS):
+                self._looked_up[row["source_key"]] = row
+        yield from chunk
+        self._looked_up = {}
+
+    def _existing(self, key):
+        """The release `key` names, as looked up ahead (a second or so ago) or now."""
+        if key in self._looked_up:
+            return self._looked_up.pop(key)
+        # Not .first(): with its ORDER BY id, SQLite walks the whole table in id order instead of
+        # using the unique key's index (slower with every release imported).
+        return next(iter(Release.objects.filter(source_key=key).values(*EXISTING_FIELDS)), None)
 
     def import_file(self, path, stem):
         outcome = Outcome(os.fspath(path), key=self.key_for(stem))
@@ -601,10 +633,7 @@ class Importer:
         self._seen_keys.add(key)
         raw = read_source(outcome.path, self.max_bytes)
         digest = checksum(raw)
-        existing = (
-            Release.objects.filter(source_key=key)
-            .values("pk", "source_checksum", "import_snapshot", "status", "search_title").first()
-        )
+        existing = self._existing(key)
         if existing and not existing["search_title"] and not self.dry_run:
             # Written by a bulk run that was killed before indexing it (or a title of punctuation only).
             search.reindex([existing["pk"]])
@@ -615,8 +644,10 @@ class Importer:
         parsed = parse(decode(raw), today=self.today)
         self._pending_officials = []
         with transaction.atomic():
-            if existing:
-                self._update(existing["pk"], parsed, digest, stem, outcome)
+            # Locked and read again: deleted in the admin since it was looked up, it is created anew.
+            release = existing and Release.objects.select_for_update().filter(pk=existing["pk"]).first()
+            if release:
+                self._update(release, parsed, digest, stem, outcome)
             else:
                 self._create(parsed, key, digest, stem, outcome)
             if self.dry_run:
@@ -676,8 +707,8 @@ class Importer:
         outcome.status = "created"
         self._attach_photos(release, stem, outcome)
 
-    def _update(self, pk, parsed, digest, stem, outcome):
-        release = Release.objects.select_for_update().get(pk=pk)
+    def _update(self, release, parsed, digest, stem, outcome):
+        pk = release.pk
         current = {name: getattr(release, name) for name in TRACKED if name not in ("category", "officials")}
         current["category"] = release.category_id
         current["officials"] = list(release.officials.values_list("pk", flat=True))
@@ -802,7 +833,8 @@ class Importer:
             outcome.notes.append(f"would attach {len(self._photo_files(stem))} photo(s)")
             return True
         with transaction.atomic():
-            attached = self._attach_photos(release or Release.objects.get(pk=pk), stem, outcome)
+            release = release or Release.objects.filter(pk=pk).first()
+            attached = release is not None and self._attach_photos(release, stem, outcome)
         if attached and outcome.status == "unchanged":
             outcome.status = "updated"
         return attached

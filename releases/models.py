@@ -12,9 +12,9 @@ from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from . import images, thai
+from .history import HistoricalRecords
 
 
 def official_portrait_path(instance, filename):

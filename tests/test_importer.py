@@ -358,10 +358,39 @@ def test_second_run_changes_nothing(tmp_path, django_assert_max_num_queries):
         write(tmp_path, f"r{number}.txt", page(title=f"ข่าวที่ {number}"))
     assert totals(run(tmp_path)[0])["created"] == 3
     before = list(Release.objects.values_list("pk", "updated_at"))
-    with django_assert_max_num_queries(3 + 2):  # one lookup per file, plus setup
+    with django_assert_max_num_queries(1 + 2):  # one lookup for up to LOOKUP_FILES files, plus setup
         out, _ = run(tmp_path)
     assert totals(out) == {"created": 0, "updated": 0, "unchanged": 3, "conflicts": 0, "failed": 0, "skipped": 0}
     assert list(Release.objects.values_list("pk", "updated_at")) == before
+
+
+@pytest.mark.django_db
+def test_releases_are_looked_up_a_chunk_of_files_at_a_time(tmp_path, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(importer, "LOOKUP_FILES", 2)
+    CategoryFactory()
+    for number in range(5):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวที่ {number}"))
+    write(tmp_path, "r9.txt", page(title="ข่าวที่ 9"))
+    run(tmp_path)
+    write(tmp_path, "r9.txt", page(title="ข่าวที่ 9 แก้ไข"))
+    with django_assert_max_num_queries(3 + 2 + 12):  # 3 lookups (not 6), setup, r9 updated and indexed
+        out, _ = run(tmp_path)
+    assert totals(out)["unchanged"] == 5 and totals(out)["updated"] == 1
+    assert Release.objects.filter(title="ข่าวที่ 9 แก้ไข").exists()
+
+
+@pytest.mark.django_db
+def test_a_release_deleted_after_its_lookup_is_imported_anew(tmp_path):
+    CategoryFactory()
+    write(tmp_path, "a.txt", page(title="ข่าวก"))
+    write(tmp_path, "b.txt", page(title="ข่าวข"))
+    run(tmp_path)
+    write(tmp_path, "b.txt", page(title="ข่าวข แก้ไข"))
+    outcomes = importer.Importer(today=TODAY).run([tmp_path])
+    assert next(outcomes).status == "unchanged"  # a.txt; b's release was looked up with it
+    Release.objects.filter(source_key="b").delete()  # an editor deletes it in the admin meanwhile
+    assert [outcome.status for outcome in outcomes] == ["created"]
+    assert Release.objects.get(source_key="b").title == "ข่าวข แก้ไข"
 
 
 @pytest.mark.django_db
