@@ -772,6 +772,24 @@ def test_bulk_mode_with_workers_overlaps_indexing_and_completes_it(tmp_path, mon
     assert all(findable(f"ข่าวลำดับที่ {number}") for number in range(7))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_store_their_batches_on_postgresql_only(tmp_path, monkeypatch):
+    # On PostgreSQL the importing process must not wait for the server to build the vectors.
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from releases import search
+
+    with CaptureQueriesContext(connection) as queries:
+        bulk_run_in_batches_of_two(tmp_path, monkeypatch, 5, workers=2)
+    stored_here = [q for q in queries if q["sql"].startswith("UPDATE releases_release SET search_title")]
+    assert len(stored_here) == (0 if connection.vendor == "postgresql" else 3)
+    assert all(findable(f"ข่าวลำดับที่ {number}") for number in range(5))
+    assert search._workers_store() == (connection.vendor == "postgresql")
+    with transaction.atomic():  # rows of an open transaction are invisible to the workers
+        assert not search._workers_store()
+
+
 @pytest.mark.django_db
 def test_the_module_api_indexes_each_file_at_once(tmp_path):
     CategoryFactory()
