@@ -13,6 +13,7 @@ import gc
 import hashlib
 import html
 import logging
+import os
 import re
 import threading
 import time
@@ -972,7 +973,7 @@ class deferred_indexing:
         if self._pool is None:
             import multiprocessing
 
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_worker_started)
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
             self._pool_fingerprint = dictionary._fingerprint
         return self._pool
 
@@ -1084,8 +1085,7 @@ def reindex_queryset(queryset, batch_size=200, progress=None, workers=1, pool=No
         # Forked workers inherit the trie (shared copy-on-write). Reads stay in this thread
         # (Django's connections are per thread); writes too, but on PostgreSQL (_submit).
         pending = collections.deque()
-        fork = multiprocessing.get_context("fork")
-        with contextlib.nullcontext(pool) if pool is not None else fork.Pool(workers, initializer=_worker_started) as pool:
+        with contextlib.nullcontext(pool) if pool is not None else multiprocessing.get_context("fork").Pool(workers) as pool:
             for batch in batches:
                 pending.append(_submit(pool, _batch_rows(batch)))
                 if len(pending) > 2 * workers:
@@ -1124,7 +1124,7 @@ def _workers_store():
 def _submit(pool, rows):
     """Hand a batch to the workers; `_collect` takes the result."""
     if _workers_store():
-        return True, pool.apply_async(_segment_and_store_rows, (rows,))
+        return True, pool.apply_async(_segment_and_store_rows, (rows, os.getpid()))
     return False, pool.apply_async(_segment_rows, (rows,))
 
 
@@ -1139,15 +1139,17 @@ def _collect(job, progress):
     return count
 
 
-def _segment_and_store_rows(rows):
+def _segment_and_store_rows(rows, parent_pid):
+    if os.getpid() != parent_pid:
+        _own_connections()
     return _store(_segment_rows(rows), None)
 
 
 _INHERITED_CONNECTIONS = []
 
 
-def _worker_started():
-    """Pool initializer: this forked worker gets its own database connections when it needs one.
+def _own_connections():
+    """In a forked worker: its own database connections from now on (opened when first used).
 
     The parent's came with the fork. Closing or even freeing one would end the parent's session
     (libpq says goodbye over the shared socket), so they are kept, unused, until os._exit."""
@@ -1156,6 +1158,8 @@ def _worker_started():
     from asgiref.local import Local
     from django.db import connections
 
+    if _INHERITED_CONNECTIONS:
+        return
     _INHERITED_CONNECTIONS.append(connections._connections)
     connections._connections = Local(connections.thread_critical)
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
