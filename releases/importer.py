@@ -1,5 +1,7 @@
 """Archive import: reads scraped press-release text files and upserts them as releases, one file each."""
 
+import collections
+import contextlib
 import ctypes
 import datetime
 import functools
@@ -25,8 +27,10 @@ from .models import Category, Official, Release, ReleaseImage, split_paragraphs
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Bulk mode: written releases are indexed for search (and the page cache renewed) every this many.
 BULK_BATCH_FILES = 500
-# Releases already imported are looked up for this many upcoming files in one query, not one each.
+# Releases already imported are looked up for this many upcoming files in one query, not one each;
+# in bulk mode with workers, the same chunk is read and parsed ahead by a pool of processes.
 LOOKUP_FILES = 200
+CHUNKS_AHEAD = 2
 EXISTING_FIELDS = ("pk", "source_key", "source_checksum", "import_snapshot", "status", "search_title")
 # Before BE 2484 (1941) the Thai year began in April: an older date is a typo, not an archive page.
 MIN_YEAR = 1941
@@ -53,6 +57,9 @@ class SourceError(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+    def __reduce__(self):  # raised in a worker process, re-raised here: keep the line
+        return type(self), (self.reason, self.line)
 
 
 # --- reading and parsing -------------------------------------------------------------------
@@ -498,6 +505,68 @@ class Outcome:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass
+class Prepared:
+    """One file as read and parsed (in a worker, ahead of its turn, or here): its checksum, the
+    release parsed from it, or the error reading or parsing it raised; the known officials and
+    the name candidates in it, as found by the matcher of `matcher_version` (-1: not looked for)."""
+
+    path: str
+    digest: str | None = None
+    parsed: ParsedRelease | None = None
+    read_error: Exception | None = None
+    parse_error: Exception | None = None
+    found: frozenset = frozenset()
+    candidates: list = field(default_factory=list)
+    matcher_version: int = -1
+
+
+def _find_people(matcher, parsed):
+    """Known officials (pks) and name candidates in the body of `parsed`."""
+    body = " ".join(parsed.body.split())
+    return matcher.find(body), find_candidates(body)
+
+
+# In a reader worker: (matcher, its version, max bytes, today), set by Importer._reading_ahead before the fork.
+_READER = None
+
+
+def _prepare_files(files):
+    """In a reader worker: Prepared for each (path, key, checksum already imported) of a chunk,
+    parsed only when its checksum differs; as (key, Prepared) pairs."""
+    matcher, version, max_bytes, today = _READER
+    results = []
+    for path, key, known in files:
+        prepared = Prepared(path)
+        try:
+            raw = read_source(path, max_bytes)
+        except (SourceError, OSError) as exc:
+            prepared.read_error = exc
+        else:
+            prepared.digest = checksum(raw)
+            if prepared.digest != known:
+                try:
+                    prepared.parsed = parse(decode(raw), today=today)
+                except SourceError as exc:
+                    prepared.parse_error = exc
+                else:
+                    found, prepared.candidates = _find_people(matcher, prepared.parsed)
+                    prepared.found, prepared.matcher_version = frozenset(found), version
+        results.append((key, prepared))
+    return results
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class Importer:
     """Imports source files one by one, each in its own transaction. Counts outcomes in `totals`."""
 
@@ -527,6 +596,9 @@ class Importer:
         self.candidate_counts = Counter()
         self._seen_keys = set()
         self._looked_up = {}  # source key -> its release's EXISTING_FIELDS (None: not imported yet)
+        self._prepared = {}  # source key -> Prepared: read and parsed ahead by a worker
+        self._reader_pool = None
+        self._matcher_version = 0  # +1 for each official the matcher learns during the run
         # bulk: run() defers search indexing and page-cache renewal to batch boundaries (see run()).
         self.bulk = bulk
         self.workers = workers or os.cpu_count() or 1
@@ -551,10 +623,34 @@ class Importer:
         with search.frozen_heap(), caching.deferred(), search.deferred_indexing(workers=self.workers) as indexing:
             self._indexing = indexing
             try:
-                yield from self._run(paths)
+                with self._reading_ahead():
+                    yield from self._run(paths)
             finally:
                 self._indexing = None
                 self.totals["indexed"] += indexing.flush()
+
+    @contextlib.contextmanager
+    def _reading_ahead(self):
+        """With workers: a pool of processes that read, decode and parse files (and find the
+        officials and name candidates in them) a chunk or two ahead of their turn, so that this
+        process only writes. Forked after the dictionaries are built (frozen_heap), so they are
+        shared; each worker keeps the matcher as it was at the fork (_matcher_version says when
+        its findings are stale). The pool never touches the database."""
+        if self.workers < 2:
+            yield
+            return
+        import multiprocessing
+
+        global _READER
+        _READER = (self.matcher, self._matcher_version, self.max_bytes, self.today)
+        self._reader_pool = multiprocessing.get_context("fork").Pool(self.workers)
+        try:
+            yield
+        finally:
+            _READER = None
+            self._reader_pool.terminate()  # nothing of value left in it: results not yet taken are dropped
+            self._reader_pool.join()
+            self._reader_pool = None
 
     def _batch_done(self):
         """At a batch boundary in bulk mode: index what was written since the last one."""
@@ -579,24 +675,37 @@ class Importer:
                 yield outcome
 
     def _looking_ahead(self, items):
-        """`items`, each chunk of LOOKUP_FILES first looked up in one query (the archive stays streamed)."""
-        chunk = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) == LOOKUP_FILES:
-                yield from self._looked_up_chunk(chunk)
-                chunk = []
-        yield from self._looked_up_chunk(chunk)
+        """`items`, each chunk of LOOKUP_FILES first looked up in one query and, with a reader
+        pool, handed to it CHUNKS_AHEAD chunks before its turn (the archive stays streamed:
+        a few hundred paths and parsed files are held at a time)."""
+        ahead = collections.deque()
+        for chunk in _chunks(items, LOOKUP_FILES):
+            ahead.append(self._look_up(chunk))
+            if len(ahead) > (CHUNKS_AHEAD if self._reader_pool is not None else 0):
+                yield from self._turn_of(*ahead.popleft())
+        while ahead:
+            yield from self._turn_of(*ahead.popleft())
 
-    def _looked_up_chunk(self, chunk):
-        keys = [key for key in (self.key_for(item.stem) for item in chunk if isinstance(item, SourceFile))
-                if len(key) <= MAX_KEY_LENGTH]
-        self._looked_up = dict.fromkeys(keys)
+    def _look_up(self, chunk):
+        files = [(item, self.key_for(item.stem)) for item in chunk if isinstance(item, SourceFile)]
+        keys = [key for _item, key in files if len(key) <= MAX_KEY_LENGTH]
+        looked_up = dict.fromkeys(keys)
         if keys:
             for row in Release.objects.filter(source_key__in=keys).values(*EXISTING_FIELDS):
-                self._looked_up[row["source_key"]] = row
-        yield from chunk
-        self._looked_up = {}
+                looked_up[row["source_key"]] = row
+        reading = None
+        if self._reader_pool is not None and files:
+            known = [(item.path, key, (looked_up.get(key) or {}).get("source_checksum")) for item, key in files]
+            reading = self._reader_pool.apply_async(_prepare_files, (known,))
+        return chunk, looked_up, reading
+
+    def _turn_of(self, chunk, looked_up, reading):
+        self._looked_up = looked_up
+        self._prepared = {key: prepared for key, prepared in reading.get()} if reading is not None else {}
+        try:
+            yield from chunk
+        finally:
+            self._looked_up, self._prepared = {}, {}
 
     def _existing(self, key):
         """The release `key` names, as looked up ahead (a second or so ago) or now."""
@@ -631,8 +740,17 @@ class Importer:
         if key in self._seen_keys:
             raise SourceError(f"another file in this run has the same name (source key {key!r})")
         self._seen_keys.add(key)
-        raw = read_source(outcome.path, self.max_bytes)
-        digest = checksum(raw)
+        prepared = self._prepared.pop(key, None)
+        if prepared is not None and prepared.path != outcome.path:
+            prepared = None
+        raw = None
+        if prepared is None:
+            raw = read_source(outcome.path, self.max_bytes)
+            digest = checksum(raw)
+        elif prepared.read_error is not None:
+            raise prepared.read_error
+        else:
+            digest = prepared.digest
         existing = self._existing(key)
         if existing and not existing["search_title"] and not self.dry_run:
             # Written by a bulk run that was killed before indexing it (or a title of punctuation only).
@@ -641,19 +759,29 @@ class Importer:
             outcome.status = "unchanged"
             self._attach_photos_if_missing(existing["pk"], stem, outcome)
             return
-        parsed = parse(decode(raw), today=self.today)
+        if prepared is not None and prepared.parse_error is not None:
+            raise prepared.parse_error
+        if prepared is None or prepared.parsed is None:
+            # Not read ahead, or the worker skipped parsing (same checksum as looked up) and
+            # something else (category, --publish) makes it worth writing.
+            if raw is None:
+                raw = read_source(outcome.path, self.max_bytes)
+                digest = checksum(raw)
+            prepared = Prepared(outcome.path, digest, parsed=parse(decode(raw), today=self.today))
+        parsed = prepared.parsed
         self._pending_officials = []
         with transaction.atomic():
             # Locked and read again: deleted in the admin since it was looked up, it is created anew.
             release = existing and Release.objects.select_for_update().filter(pk=existing["pk"]).first()
             if release:
-                self._update(release, parsed, digest, stem, outcome)
+                self._update(release, prepared, digest, stem, outcome)
             else:
-                self._create(parsed, key, digest, stem, outcome)
+                self._create(prepared, key, digest, stem, outcome)
             if self.dry_run:
                 transaction.set_rollback(True)
         for official in self._pending_officials:
             self.matcher.add(official)
+            self._matcher_version += 1
 
     def _nothing_new(self, existing, digest):
         snapshot = existing["import_snapshot"] or {}
@@ -681,8 +809,9 @@ class Importer:
         # Never in the future: that would hide the release as "scheduled".
         return min(morning, self.now)
 
-    def _create(self, parsed, key, digest, stem, outcome):
-        officials = self._officials(parsed, outcome)
+    def _create(self, prepared, key, digest, stem, outcome):
+        parsed = prepared.parsed
+        officials = self._officials(prepared, outcome)
         values = self._values(parsed, officials)
         status = Release.Status.PUBLISHED if self.publish else Release.Status.DRAFT
         release = Release(
@@ -707,13 +836,13 @@ class Importer:
         outcome.status = "created"
         self._attach_photos(release, stem, outcome)
 
-    def _update(self, release, parsed, digest, stem, outcome):
-        pk = release.pk
+    def _update(self, release, prepared, digest, stem, outcome):
+        parsed, pk = prepared.parsed, release.pk
         current = {name: getattr(release, name) for name in TRACKED if name not in ("category", "officials")}
         current["category"] = release.category_id
         current["officials"] = list(release.officials.values_list("pk", flat=True))
         snapshot = dict(release.import_snapshot or {})
-        officials = self._officials(parsed, outcome)
+        officials = self._officials(prepared, outcome)
         new = self._values(parsed, officials)
         new_prints, current_prints = fingerprint(new), fingerprint(current)
 
@@ -767,10 +896,12 @@ class Importer:
         outcome.status = "updated" if (written or status_changed or raised or attached) else "unchanged"
 
     # --- officials ---------------------------------------------------------------------------
-    def _officials(self, parsed, outcome):
-        body = " ".join(parsed.body.split())
-        found = self.matcher.find(body)
-        for candidate in find_candidates(body):
+    def _officials(self, prepared, outcome):
+        if prepared.matcher_version == self._matcher_version:
+            found, candidates = set(prepared.found), prepared.candidates  # found by a worker
+        else:
+            found, candidates = _find_people(self.matcher, prepared.parsed)
+        for candidate in candidates:
             if self.matcher.knows(candidate.name) or self.matcher.knows(str(candidate)):
                 continue
             if self.create_officials and not self.dry_run:

@@ -791,6 +791,69 @@ def test_the_workers_store_their_batches_on_postgresql_only(tmp_path, monkeypatc
 
 
 @pytest.mark.django_db
+def test_with_workers_files_are_read_and_parsed_ahead_in_other_processes(tmp_path, monkeypatch):
+    CategoryFactory()
+    OfficialFactory(name_th="สุรเชษฐ์ ทองประเสริฐ")
+    for number in range(5):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวอ่านล่วงหน้า {number}", paragraphs=["นายสุรเชษฐ์ ทองประเสริฐ แถลงข่าว"]))
+    parsed_here = []
+    real_parse = importer.parse
+
+    def spy(text, today=None):
+        parsed_here.append(os.getpid())  # a forked worker appends to its own copy
+        return real_parse(text, today=today)
+
+    monkeypatch.setattr(importer, "parse", spy)
+    outcomes = list(importer.Importer(bulk=True, today=TODAY, workers=2).run([tmp_path]))
+    assert [o.status for o in outcomes] == ["created"] * 5
+    assert parsed_here == []  # nothing parsed by the importing process
+    release = Release.objects.get(source_key="r3")
+    assert release.title == "ข่าวอ่านล่วงหน้า 3" and release.paragraphs == ["นายสุรเชษฐ์ ทองประเสริฐ แถลงข่าว"]
+    assert [o.name_th for o in release.officials.all()] == ["สุรเชษฐ์ ทองประเสริฐ"]
+
+    write(tmp_path, "r3.txt", page(title="ข่าวอ่านล่วงหน้า 3 แก้ไข"))
+    monkeypatch.setattr(importer, "LOOKUP_FILES", 2)  # several chunks ahead
+    statuses = [o.status for o in importer.Importer(bulk=True, today=TODAY, workers=2).run([tmp_path])]
+    assert statuses == ["unchanged"] * 3 + ["updated", "unchanged"] and parsed_here == []
+    assert Release.objects.get(source_key="r3").title == "ข่าวอ่านล่วงหน้า 3 แก้ไข"
+
+
+BAD_FILES = {
+    "empty.txt": ("   \n\n", "empty file (nothing but white space)", 1),
+    "date.txt": (page(date="31 ก.พ. 2564"), "unusable date", 5),
+    "nul.txt": (b"title\n\x00", "binary file (contains NUL bytes)", 2),
+    "big.txt": ("ก" * 400, "over the 1,000-byte limit", None),
+}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.django_db
+def test_bad_files_are_reported_alike_when_read_ahead(tmp_path, workers):
+    CategoryFactory()
+    for name, (content, _reason, _line) in BAD_FILES.items():
+        write(tmp_path, name, content)
+    write(tmp_path, "good.txt", page(title="ข่าวที่ดี"))
+    imp = importer.Importer(bulk=True, today=TODAY, workers=workers, max_bytes=1000)
+    outcomes = {os.path.basename(o.path): o for o in imp.run([tmp_path])}
+    assert outcomes.pop("good.txt").status == "created"
+    for name, (_content, reason, line) in BAD_FILES.items():
+        assert outcomes[name].status == "failed" and reason in outcomes[name].reason, name
+        assert outcomes[name].line == line, name
+    assert Release.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_read_ahead_is_never_mistaken_for_another_of_the_same_name(tmp_path):
+    CategoryFactory()
+    write(tmp_path, "a/same.txt", page(title="ข่าวฉบับแรก"))
+    write(tmp_path, "b/same.txt", page(title="ข่าวฉบับที่สอง"))
+    outcomes = list(importer.Importer(bulk=True, today=TODAY, workers=2).run([tmp_path]))
+    assert [o.status for o in outcomes] == ["created", "failed"]
+    assert "same name" in outcomes[1].reason
+    assert Release.objects.get(source_key="same").title == "ข่าวฉบับแรก"
+
+
+@pytest.mark.django_db
 def test_the_module_api_indexes_each_file_at_once(tmp_path):
     CategoryFactory()
     path = write(tmp_path, "one.txt", page(title="ข่าวเดี่ยวทดสอบ"))
