@@ -617,3 +617,45 @@ def test_recent_cutoff_only_speeds_up_candidates_and_tiers(fishery, monkeypatch,
     for days in (5, 11, 15, 25, 200):  # none, some or all of the hits after the cutoff
         monkeypatch.setattr(search, "_pg_recent_cutoff", lambda share, days=days: TODAY - datetime.timedelta(days=days))
         assert page() == expected
+
+
+def test_long_values_are_stored_with_lz4_on_postgresql(db):
+    from django.db import connection
+
+    from django.db.migrations.recorder import MigrationRecorder
+
+    release = ReleaseFactory(title="ข่าวการบีบอัด", body="กระทรวงการต่างประเทศแถลงข่าวความร่วมมือ " * 300)
+    assert MigrationRecorder(connection).migration_qs.filter(app="releases", name="0007_lz4_compression").exists()
+    if connection.vendor != "postgresql":
+        return  # a no-op on SQLite, which stores text as it is
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_column_compression(body), pg_column_compression({search.VECTOR_COLUMN}), "
+            f"pg_column_compression({search.SYLLABLE_VECTOR_COLUMN}) FROM releases_release WHERE id = %s",
+            (release.pk,),
+        )
+        assert cursor.fetchone() == ("lz4", "lz4", "lz4")
+        cursor.execute("SELECT pg_column_compression(body) FROM releases_historicalrelease WHERE id = %s", (release.pk,))
+        assert cursor.fetchone() == ("lz4",)
+
+
+class FakeCursor:
+    def __init__(self, has_lz4):
+        self.has_lz4, self.executed = has_lz4, []
+
+    def execute(self, sql, params=None):
+        self.executed.append(sql)
+
+    def fetchone(self):
+        return (self.has_lz4,)
+
+
+def test_lz4_is_asked_for_only_where_the_server_has_it():
+    without = FakeCursor(False)
+    assert search.set_lz4_compression(without) is False and len(without.executed) == 1
+    with_lz4 = FakeCursor(True)
+    assert search.set_lz4_compression(with_lz4) is True
+    altered = with_lz4.executed[1:]
+    assert [sql.split()[2] for sql in altered] == ["releases_release", "releases_historicalrelease"]
+    for column in ("body", "search_body", search.HEAD_VECTOR_COLUMN, search.SYLLABLE_VECTOR_COLUMN):
+        assert f"ALTER COLUMN {column} SET COMPRESSION lz4" in altered[0]
