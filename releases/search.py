@@ -699,7 +699,16 @@ def search_releases(queryset, query, bounded=True):
         parts = [(matches, True, 0.0), (title, True, 0.0)]
         if connection.vendor == "postgresql":
             parts = [(matches, share >= WALK_SHARE, share), (title, head_share >= WALK_SHARE, head_share)]
-        queryset = queryset.filter(pk__in=_candidates(queryset, parts))
+        candidates = _candidates(queryset, parts)
+        if connection.vendor == "postgresql":
+            # An array, not IN (…): the planner cannot know how many candidates the fallback
+            # branches add, and with a high guess it joined them to a scan of the whole table
+            # (43 ms at 100,000 releases); `id = ANY(array)` is always one index lookup each.
+            candidates = RawSQL(f"{_pg_column('id')} = ANY(ARRAY({candidates.sql}))", candidates.params,
+                                output_field=models.BooleanField())
+            queryset = queryset.filter(candidates)
+        else:
+            queryset = queryset.filter(pk__in=candidates)
         if phrases is not None:
             # Only on the kept rows: checking word order re-reads each row's large word vector.
             queryset = queryset.filter(phrases)
@@ -726,11 +735,14 @@ NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 
 
 # Above this estimated share of releases matching, the newest matches are found by walking the
-# newest-first index (few rows read per hit); below it, by a GIN bitmap that reads only the hits.
-# Each row the walk reads costs a detoasted vector (~20-30 us), which the planner does not price;
-# at ~14 % and more a bitmap plan turned into a sequential scan (1.6 s). 0.1: measured on 100,000
-# generated releases (docs/performance.md, "Search").
-WALK_SHARE = 0.1
+# newest-first index (few rows read per hit); below it, by a GIN bitmap limited to recent dates
+# (_pg_recent_cutoff) that reads only the hits. Each row the walk reads costs its syllable vector
+# fetched from TOAST and decompressed (~7 us with lz4), which the planner does not price.
+# Measured on 100,000 generated releases (docs/performance.md, "Search"): a surname in 11 % of
+# releases 42-59 ms walked, 27-36 ms by the bitmap; words in 77 % (ต่างประเทศ) 38-41 ms walked,
+# 47-61 ms by the bitmap. (0.1 before the candidates were passed as an array: the bitmap's
+# candidates were then joined to a scan of the whole table.)
+WALK_SHARE = 0.3
 LEXEME_STATS_SECONDS = 3600
 _lexeme_stats = {"at": None, "shares": {}, "rows": 0, "dates": []}
 # A bitmap collects the newest matches after a release date chosen so that about this many times
