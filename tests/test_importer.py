@@ -818,6 +818,27 @@ def test_with_workers_files_are_read_and_parsed_ahead_in_other_processes(tmp_pat
     assert Release.objects.get(source_key="r3").title == "ข่าวอ่านล่วงหน้า 3 แก้ไข"
 
 
+@pytest.mark.django_db
+def test_a_bulk_run_on_postgresql_does_not_wait_for_each_commit_to_reach_the_disk(tmp_path):
+    from django.db import connection
+
+    def setting():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    CategoryFactory()
+    for number in range(2):
+        write(tmp_path, f"r{number}.txt", page(title=f"ข่าวบันทึกเร็ว {number}"))
+    before = setting()
+    during = [setting() for _ in importer.Importer(bulk=True, today=TODAY, workers=1).run([tmp_path])]
+    assert during == ([None, None] if connection.vendor != "postgresql" else ["off", "off"])
+    assert setting() == before  # reset for whatever the connection does next
+    assert Release.objects.count() == 2
+
+
 BAD_FILES = {
     "empty.txt": ("   \n\n", "empty file (nothing but white space)", 1),
     "date.txt": (page(date="31 ก.พ. 2564"), "unusable date", 5),
