@@ -821,7 +821,11 @@ def test_with_workers_files_are_read_and_parsed_ahead_in_other_processes(tmp_pat
 
     write(tmp_path, "r3.txt", page(title="ข่าวอ่านล่วงหน้า 3 แก้ไข"))
     monkeypatch.setattr(importer, "LOOKUP_FILES", 2)  # several chunks ahead
-    statuses = [o.status for o in importer.Importer(bulk=True, today=TODAY, workers=2).run([tmp_path])]
+    imp = importer.Importer(bulk=True, today=TODAY, workers=8)
+    outcomes = imp.run([tmp_path])
+    statuses = [next(outcomes).status]
+    assert imp._reader_pool._processes == importer.MAX_READERS  # however many workers index
+    statuses += [o.status for o in outcomes]
     assert statuses == ["unchanged"] * 3 + ["updated", "unchanged"] and parsed_here == []
     assert Release.objects.get(source_key="r3").title == "ข่าวอ่านล่วงหน้า 3 แก้ไข"
 
