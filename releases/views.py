@@ -16,7 +16,7 @@ from . import counters, search
 from .filters import ReleaseFilter
 from .images import picture
 from .models import Official, Release
-from .paginators import CappedPaginator
+from .paginators import CappedPaginator, LateRowPaginator
 
 # The search index copies and import bookkeeping are large and never shown.
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
@@ -44,6 +44,7 @@ class ReleaseListMixin(PageRangeMixin):
     """A page of releases with their photos and displayed view counts."""
 
     paginate_by = 20
+    paginator_class = LateRowPaginator
     context_object_name = "releases"
 
     def get_context_data(self, **kwargs):
