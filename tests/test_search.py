@@ -359,6 +359,35 @@ def test_rebuild_search_index_command(db):
     assert err.getvalue().split() == ["2/5", "4/5", "5/5"]  # not a terminal: plain progress lines
 
 
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_search_index_can_compact_the_table_after():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    releases = [ReleaseFactory(title=f"ข่าวทุเรียนฉบับที่ {n}") for n in range(3)]
+    Release.objects.update(search_title="", search_summary="", search_body="", search_syllables="")
+
+    def table_file():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relfilenode FROM pg_class WHERE relname = 'releases_release'")
+            return cursor.fetchone()[0]
+
+    before = table_file()
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("rebuild_search_index", "--workers", "1", "--vacuum", stdout=out, stderr=io.StringIO())
+    statements = [q["sql"] for q in queries if q["sql"].split()[0] in ("VACUUM", "ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert statements == ["VACUUM FULL releases_release", "ANALYZE releases_release"]
+        assert table_file() != before  # rewritten into a new, compact file
+    else:
+        assert statements == ["VACUUM"]
+    assert "compacted" in out.getvalue()
+    assert set(search.search_releases(Release.objects.all(), "ทุเรียน")) == set(releases)
+
+
 def test_rebuild_in_one_process_gives_the_same_fields(db):
     release = ReleaseFactory(title="ข่าวกล้วยไม้ส่งออก", body="กระทรวงการต่างประเทศ ๒๕๖๔")
     before = Release.objects.values_list(*search.SEARCH_FIELDS).get(pk=release.pk)
