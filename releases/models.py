@@ -16,6 +16,9 @@ from django.utils.translation import gettext, gettext_lazy as _
 from . import images, thai
 from .history import HistoricalRecords
 
+# Newest first: the order of every public list, feed and search result (ties by publication, then id).
+NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
+
 
 def official_portrait_path(instance, filename):
     """Unguessable, dated path: the original name is never used."""
@@ -206,7 +209,7 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(status=Release.Status.DRAFT)
 
     def newest_first(self):
-        return self.order_by("-release_date", "-publish_at", "-pk")
+        return self.order_by(*NEWEST_FIRST)
 
     def next_due(self, now=None):
         """When the next scheduled release becomes public (for cache keys), or None."""
@@ -226,7 +229,7 @@ class ReleaseQuerySet(models.QuerySet):
             Q(release_date__lt=ref["release_date"])
             | Q(release_date=ref["release_date"], publish_at__lt=ref["publish_at"])
             | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__lt=models.OuterRef("pk"))
-        ).order_by("-release_date", "-publish_at", "-pk")
+        ).order_by(*NEWEST_FIRST)
         newer = public.filter(release_date__gte=ref["release_date"]).filter(
             Q(release_date__gt=ref["release_date"])
             | Q(release_date=ref["release_date"], publish_at__gt=ref["publish_at"])
@@ -250,7 +253,7 @@ class ReleaseQuerySet(models.QuerySet):
             self.published()
             .exclude(pk=release.pk)
             .filter(release_date__range=(release.release_date - window, release.release_date + window))
-            .order_by("-release_date", "-publish_at", "-pk")
+            .order_by(*NEWEST_FIRST)
         )
         official_ids = [official.pk for official in release.officials.all()]
         related = []
@@ -313,7 +316,7 @@ class Release(models.Model):
     history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot", "source_checksum", "search_title", "search_summary", "search_body", "search_syllables"])
 
     class Meta:
-        ordering = ["-release_date", "-publish_at", "-pk"]
+        ordering = list(NEWEST_FIRST)
         verbose_name = _("release")
         verbose_name_plural = _("releases")
         permissions = [("publish_release", _("Can publish, unpublish and schedule releases"))]
