@@ -140,6 +140,14 @@ class ReleaseFilter(django_filters.FilterSet):
         return (self.form.cleaned_data.get("q") or "") if self.is_bound and self.is_valid() else ""
 
     @property
+    def narrowed(self):
+        """True when a filter other than the free-text query is set: only then does the filter
+        panel start open, so that on a phone a plain search shows its results first."""
+        return self.is_bound and self.is_valid() and any(
+            value not in (None, "") for name, value in self.form.cleaned_data.items() if name != "q"
+        )
+
+    @property
     def active(self):
         """True when the reader has narrowed the list (for 'clear filters' and the title)."""
         return self.is_bound and self.is_valid() and any(

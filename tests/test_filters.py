@@ -119,6 +119,12 @@ class TestFilters:
         assert ReleaseFilter(data={"year": "2564"}, queryset=Release.objects.all()).active
         assert not ReleaseFilter(data={"year": "abc"}, queryset=Release.objects.all()).active
 
+    def test_narrowed_ignores_the_free_text_query(self, archive):
+        # The panel opens for filters a reader set in it, not for a search typed in the header.
+        assert not ReleaseFilter(data={"q": "วีซ่า"}, queryset=Release.objects.all()).narrowed
+        assert ReleaseFilter(data={"q": "วีซ่า", "year": "2564"}, queryset=Release.objects.all()).narrowed
+        assert not ReleaseFilter(data={"year": "abc"}, queryset=Release.objects.all()).narrowed
+
 
 class TestChoices:
     def test_categories_and_officials_in_one_query(self, archive):

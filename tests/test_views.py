@@ -142,6 +142,12 @@ class TestList:
             response = client.get("/", {"q": "อาเซียน"})
         assert titles(response) == ["ประชุมอาเซียน"]
 
+    def test_a_search_alone_leaves_the_filter_panel_folded(self, client):
+        ReleaseFactory(title="ประชุมอาเซียน")
+        assert '<details class="filters">' in html(client.get("/", {"q": "อาเซียน"}))
+        assert '<details class="filters" open>' in html(client.get("/", {"q": "อาเซียน", "language": "th"}))
+        assert '<details class="filters" open>' in html(client.get("/", {"year": "abc"}))
+
     def test_link_previews_of_the_list_and_an_official(self, client):
         page = html(client.get("/"))
         assert '<meta property="og:type" content="website">' in page

@@ -114,6 +114,20 @@ def test_phone_viewport_has_no_horizontal_scroll(live_server, new_page, site):
     assert page.csp_errors == []
 
 
+def test_phone_search_shows_results_before_the_filters(live_server, new_page, site):
+    page = new_page(user_agent=OTHER_READER, width=360, height=800)
+    page.goto(live_server.url + "/?q=" + "วีซ่า")
+    assert page.locator("details.filters").get_attribute("open") is None
+    count = page.locator(".result-count").bounding_box()
+    first = page.locator(".release-item").first.bounding_box()
+    # Both the count and the first result start inside the first screen.
+    assert count["y"] + count["height"] <= 800
+    assert first["y"] < 800
+    # A filter set in the panel keeps it open, so the reader sees what narrows the list.
+    page.goto(live_server.url + "/?q=" + "วีซ่า" + "&year=2564")
+    assert page.locator("details.filters").get_attribute("open") is not None
+
+
 def test_english_switch_and_back(live_server, new_page, site):
     page = new_page()
     page.goto(live_server.url + site["main"].get_absolute_url())
