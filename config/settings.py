@@ -195,7 +195,8 @@ AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own messages, then Thai for what Django's admin and simple_history leave in English.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext as gettext_, ngettext as ngettext_
 
 from tests.factories import ReleaseFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
+VENDOR_LOCALE = Path(settings.BASE_DIR) / "config" / "locale"
+# Every catalogue the project ships: its own messages, and Thai for what Django's admin,
+# its scripts and simple_history leave in English.
+CATALOGUES = [
+    LOCALE / "th" / "LC_MESSAGES" / "django",
+    VENDOR_LOCALE / "th" / "LC_MESSAGES" / "django",
+    VENDOR_LOCALE / "th" / "LC_MESSAGES" / "djangojs",
+]
 # Identical in both languages on purpose.
 SAME_IN_THAI = {"%(site)s: %(name)s"}
 
@@ -102,21 +112,64 @@ class TestDefaultAndSwitch:
             assert thai in page, thai
 
 
+class TestThaiAdmin:
+    """What an editor meets in the admin is Thai, including what Django's own catalogue leaves in English."""
+
+    @pytest.mark.parametrize(
+        "english",
+        [
+            "The {name} “{obj}” was added successfully.",
+            "The {name} “{obj}” was changed successfully.",
+            "Show counts",
+            "Start typing to filter…",
+            "Clear all filters",
+            "Change history: %s",
+            "Revert %s",
+        ],
+    )
+    def test_admin_messages_are_thai(self, english):
+        with translation.override("th"):
+            thai = gettext_(english)
+        assert thai != english and re.search("[\u0e00-\u0e7f]", thai)
+
+    def test_plural_error_summary_is_thai(self):
+        with translation.override("th"):
+            for count in (1, 3):
+                assert ngettext_("Please correct the error below.", "Please correct the errors below.", count) == (
+                    "กรุณาแก้ไขข้อผิดพลาดด้านล่าง"
+                )
+
+    def test_the_admin_scripts_catalogue_is_thai(self, editor_client):
+        script = editor_client.get("/admin/jsi18n/").content.decode()
+        # The selection counter under the change list ("0 of 10 selected").
+        counter = re.search(r'"%\(sel\)s of %\(cnt\)s selected": \[\s*"([^"]*)"', script).group(1)
+        assert counter.encode().decode("unicode_escape") == "เลือก %(sel)s จาก %(cnt)s"
+
+    def test_change_list_has_no_english_counts_toggle(self, editor_client):
+        ReleaseFactory()
+        page = editor_client.get("/admin/releases/release/").content.decode()
+        assert "Show counts" not in page and "แสดงจำนวน" in page
+
+
 class TestTranslationFiles:
-    def test_every_project_string_has_a_thai_translation(self):
-        entries = po_entries(LOCALE / "th" / "LC_MESSAGES" / "django.po")
-        assert len(entries) > 100
+    @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: f"{path.parents[3].name}/{path.name}")
+    def test_every_string_has_a_thai_translation(self, catalogue):
+        entries = po_entries(catalogue.with_suffix(".po"))
+        assert len(entries) > 20
         untranslated = [e["msgid"] for e in entries if not (e.get("msgstr") or e.get("msgstr[0]"))]
         fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
         assert untranslated == [] and fuzzy == []
 
-    def test_compiled_catalogue_matches_the_po_file(self):
+    @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: f"{path.parents[3].name}/{path.name}")
+    def test_compiled_catalogue_matches_the_po_file(self, catalogue):
         """A fresh clone must not need gettext: the committed .mo carries every translation."""
-        with open(LOCALE / "th" / "LC_MESSAGES" / "django.mo", "rb") as handle:
-            catalogue = gettext.GNUTranslations(handle)
-        for entry in po_entries(LOCALE / "th" / "LC_MESSAGES" / "django.po"):
-            if "msgid_plural" in entry:
-                translated = catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1)
+        with open(catalogue.with_suffix(".mo"), "rb") as handle:
+            compiled = gettext.GNUTranslations(handle)
+        for entry in po_entries(catalogue.with_suffix(".po")):
+            if "msgctxt" in entry:
+                translated = compiled.pgettext(entry["msgctxt"], entry["msgid"])
+            elif "msgid_plural" in entry:
+                translated = compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1)
             else:
-                translated = catalogue.gettext(entry["msgid"])
+                translated = compiled.gettext(entry["msgid"])
             assert translated != entry["msgid"] or entry["msgid"] in SAME_IN_THAI, entry["msgid"]
