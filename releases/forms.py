@@ -1,6 +1,7 @@
 """Admin form fields that read and show dates in the Buddhist era."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,6 +39,31 @@ class ThaiDateTimeInput(forms.TextInput):
 # Christian-era years accepted by editors' forms; anything else is almost surely a typo
 # (or a Buddhist-era year short by 543) and must not be stored silently.
 MIN_YEAR, MAX_YEAR = 1900, 2200
+# A Christian-era year typed into these Buddhist-era fields is taken as meant only for
+# recent dates: '29/09/1964' is far more often a slip (2564 with a wrong first digit, or
+# a year of birth) than a release dated 1964, which is unambiguous typed as 2507.
+CE_RECENT_YEARS = 10
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_NAMES_CE = re.compile(r"ค\.?\s?ศ\.?|\bC\.?E\.?\b|\bA\.?D\.?\b", re.IGNORECASE)
+
+
+def check_era(text, date):
+    """Refuse a Christian-era year far in the past typed without saying so: ask for the
+    Buddhist-era year instead of storing a likely slip silently."""
+    written = thai.to_arabic_digits(str(text))
+    years = _FOUR_DIGITS.findall(written)
+    if not years or int(years[0] if written.strip()[:4].isdigit() else years[-1]) >= thai.BE_THRESHOLD:
+        return
+    if _NAMES_CE.search(written) or date.year >= timezone.localdate().year - CE_RECENT_YEARS:
+        return
+    raise ValidationError(
+        _(
+            "%(year)s was read as a Christian-era year (B.E. %(be_year)s). If you meant B.E. %(year)s, "
+            "check the year; for a date that long ago, type the Buddhist-era year (%(be_year)s)."
+        ),
+        code="implausible_era",
+        params={"year": date.year, "be_year": date.year + thai.BE_OFFSET},
+    )
 
 
 class ThaiDateField(forms.DateField):
@@ -53,12 +79,14 @@ class ThaiDateField(forms.DateField):
         if isinstance(value, datetime.date):
             return value
         try:
-            return thai.parse_date(value, min_year=MIN_YEAR, max_year=MAX_YEAR)
+            date = thai.parse_date(value, min_year=MIN_YEAR, max_year=MAX_YEAR)
         except thai.ThaiDateError:
             raise ValidationError(
                 _("Enter a date such as 29/09/2564 or 29 ก.ย. 2564 (Buddhist era) or 29/09/2021."),
                 code="invalid",
             ) from None
+        check_era(value, date)
+        return date
 
 
 class ThaiDateTimeField(forms.DateTimeField):
@@ -79,4 +107,5 @@ class ThaiDateTimeField(forms.DateTimeField):
             ) from None
         if not MIN_YEAR <= naive.year <= MAX_YEAR:
             raise ValidationError(_("That year is out of range."), code="invalid")
+        check_era(value, naive.date())
         return timezone.make_aware(naive)

@@ -44,6 +44,14 @@ def be_year(date):
     return date.year + BE_OFFSET
 
 
+_CE_YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[0-2][0-9]{2})(?![0-9])")
+
+
+def be_years_in(text):
+    """Christian-era years in a short label -> Buddhist era ('กันยายน 2021' -> 'กันยายน 2564')."""
+    return _CE_YEAR.sub(lambda match: str(int(match.group()) + BE_OFFSET), str(text))
+
+
 def _localdate(value):
     if isinstance(value, datetime.datetime):
         from django.utils import timezone

@@ -13,6 +13,7 @@ from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, ma
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:releases_release_add")
+CHANGELIST_URL = reverse("admin:releases_release_changelist")
 CHANGELIST = reverse("admin:releases_release_changelist")
 
 
@@ -209,6 +210,23 @@ class TestAdminPages:
         category = CategoryFactory()
         publisher_client.post(ADD_URL, form_data(category, release_date="29/09/2021"))
         assert Release.objects.get().release_date == datetime.date(2021, 9, 29)
+
+    def test_year_navigation_in_the_buddhist_era(self, publisher_client):
+        ReleaseFactory(release_date=datetime.date(2020, 5, 1))
+        ReleaseFactory(release_date=datetime.date(2021, 9, 29))
+        years = publisher_client.get(CHANGELIST_URL).content.decode()
+        nav = years[years.index('class="toplinks"'):years.index("</nav>", years.index('class="toplinks"'))]
+        assert ">2563</a>" in nav and ">2564</a>" in nav and "2020" not in nav.replace("=2020", "")
+        months = publisher_client.get(CHANGELIST_URL, {"release_date__year": "2021"}).content.decode()
+        nav = months[months.index('class="toplinks"'):months.index("</nav>", months.index('class="toplinks"'))]
+        assert "2564" in nav and ">2021" not in nav and " 2021<" not in nav
+
+    def test_christian_era_year_long_ago_is_refused_with_a_question(self, publisher_client):
+        category = CategoryFactory()
+        response = publisher_client.post(ADD_URL, form_data(category, release_date="29/09/1964"))
+        assert response.status_code == 200
+        assert "2507" in response.content.decode()
+        assert not Release.objects.exists()
 
     def test_year_named_buddhist_era_is_not_stored_as_christian_era(self, publisher_client):
         category = CategoryFactory()

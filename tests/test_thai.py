@@ -133,3 +133,10 @@ def test_pythainlp_works_with_read_only_home_and_offline(tmp_path):
     assert "กระทรวงการต่างประเทศ|แถลงข่าว" in result.stdout
     assert "29 ก.ย. 2564" in result.stdout
     assert not (home / "pythainlp-data").exists()
+
+
+def test_be_years_in_a_label():
+    assert thai.be_years_in("กันยายน 2021") == "กันยายน 2564"
+    assert thai.be_years_in("2020") == "2563"
+    # Not a year: longer numbers, and Buddhist-era years already, are left alone.
+    assert thai.be_years_in("12021 2564 29") == "12021 2564 29"

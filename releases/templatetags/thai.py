@@ -31,6 +31,12 @@ def thai_date_long_digits(value):
 
 
 @register.filter
+def buddhist_years(value):
+    """Years in a label in the Buddhist era on Thai pages ('2021' -> '2564'); unchanged in English."""
+    return thai.be_years_in(value) if _language(None) == "th" else value
+
+
+@register.filter
 def thai_digits(value):
     return thai.to_thai_digits(str(value))
 
