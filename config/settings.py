@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come pre-compressed); compresses public pages only.
+    "releases.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Thai unless the reader switched to English (the Accept-Language header is not used).
     "releases.middleware.ThaiFirstLocaleMiddleware",

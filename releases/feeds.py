@@ -37,6 +37,13 @@ class LatestReleasesFeed(Feed):
     def items(self, obj=None):
         return self.releases(obj).newest_first()[:FEED_SIZE]
 
+    # The ministry is the author of every release (Atom requires an author: RFC 4287, 4.1.1).
+    def author_name(self, obj=None):
+        return settings.SITE_NAME
+
+    def item_author_name(self, item):
+        return settings.SITE_NAME
+
     def item_title(self, item):
         return item.title
 
@@ -62,6 +69,12 @@ class LatestReleasesFeed(Feed):
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         feed.feed["language"] = _language()
+        # The author's address is the site's own, known only from the request (feeds are shared
+        # by all requests, so it is set on this request's feed, not on the Feed object).
+        home = request.build_absolute_uri("/")
+        feed.feed["author_link"] = home
+        for item in feed.items:
+            item["author_link"] = home
         return feed
 
 

@@ -1,9 +1,12 @@
 """Public pages. Everything public starts from Release.objects.published()."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -170,12 +173,15 @@ def news_article(request, release, images, canonical):
         "headline": release.title[:110],
         "description": release.summary,
         "inLanguage": release.language,
-        "datePublished": (release.publish_at or timezone.now()).isoformat(),
+        "datePublished": date_published(release),
         "dateModified": release.updated_at.isoformat() if release.updated_at else None,
         "mainEntityOfPage": canonical,
-        "articleSection": release.category.name_th,
-        "author": {"@type": "Organization", "name": settings.SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "articleSection": release.category.name_for(release.language),
+        "author": organisation(request),
+        "publisher": {
+            **organisation(request),
+            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("img/logo.png")), "width": 512, "height": 512},
+        },
     }
     if images:
         data["image"] = [request.build_absolute_uri(picture(image, "display")["src"]) for image in images]
@@ -183,6 +189,20 @@ def news_article(request, release, images, canonical):
     if people:
         data["about"] = [{"@type": "Person", "name": name} for name in people]
     return data
+
+
+def organisation(request):
+    """The ministry as schema.org sees it: the author and publisher of every release."""
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}
+
+
+def date_published(release):
+    """The release's own date, with the time of day it was published (Bangkok): the date printed on
+    a statement is its date, even when it went online later or was imported from the archive."""
+    if release.publish_at is None:
+        return release.release_date.isoformat()
+    published = timezone.localtime(release.publish_at).replace(microsecond=0)
+    return datetime.datetime.combine(release.release_date, published.timetz()).isoformat()
 
 
 class OfficialListView(PageRangeMixin, ListView):

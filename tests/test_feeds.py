@@ -4,6 +4,7 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory
@@ -52,6 +53,19 @@ class TestLatest:
         assert entry.findtext(f"{ATOM}updated") and entry.findtext(f"{ATOM}published")
         self_link = ET.fromstring(response.content).find(f"{ATOM}link[@rel='self']")
         assert self_link.get("href") == "http://testserver/feeds/latest/atom/"
+
+    def test_atom_names_an_author_for_the_feed_and_each_entry(self, client, archive):
+        root = ET.fromstring(client.get("/feeds/latest/atom/").content)
+        assert root.findtext(f"{ATOM}author/{ATOM}name") == settings.SITE_NAME
+        assert root.findtext(f"{ATOM}author/{ATOM}uri") == "http://testserver/"
+        for entry in root.findall(f"{ATOM}entry"):
+            assert entry.findtext(f"{ATOM}author/{ATOM}name") == settings.SITE_NAME
+
+    def test_rss_credits_the_ministry_without_an_address(self, client, archive):
+        item = ET.fromstring(client.get("/feeds/latest/rss/").content).find("channel/item")
+        # RSS's <author> must be an e-mail address: the name goes in dc:creator instead.
+        assert item.find("author") is None
+        assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == settings.SITE_NAME
 
     def test_feed_titles_follow_the_language(self, client, archive):
         assert "ข่าวประชาสัมพันธ์" in ET.fromstring(client.get("/feeds/latest/rss/").content).findtext("channel/title")

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -407,6 +408,18 @@ class TestDetail:
         assert data["mainEntityOfPage"] == canonical
         assert data["image"][0].startswith("http://testserver/media/")
         assert "</script>" not in blocks[0] and "\\u003C/script\\u003E" in blocks[0]
+
+    def test_json_ld_names_the_ministry_and_the_release_date(self, client):
+        category = CategoryFactory(slug="statement", name_th="แถลงการณ์", name_en="Statement")
+        published = datetime.datetime(2021, 10, 2, 14, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+        release = ReleaseFactory(language="en", category=category, release_date=datetime.date(2021, 9, 29), publish_at=published)
+        page = html(client.get(release.get_absolute_url()))
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        assert data["author"] == {"@type": "Organization", "name": settings.SITE_NAME, "url": "http://testserver/"}
+        assert data["publisher"]["logo"]["url"].startswith("http://testserver/static/img/logo")
+        # The date printed on the release, with the time it went out; the section in its language.
+        assert data["datePublished"] == "2021-09-29T14:30:00+07:00"
+        assert data["articleSection"] == "Statement"
 
     def test_plain_share_links_and_no_third_party_scripts(self, client):
         release = ReleaseFactory()
