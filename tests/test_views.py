@@ -157,6 +157,8 @@ class TestList:
         page = html(client.get(official.get_absolute_url()))
         assert '<meta property="og:title" content="นายดอน ปรมัตถ์วินัย">' in page
         assert page.count('property="og:type"') == 1
+        assert '<meta name="description" content="ข่าวประชาสัมพันธ์ที่กล่าวถึง นายดอน ปรมัตถ์วินัย">' in page
+        assert '<meta name="description" content="รัฐมนตรีและเจ้าหน้าที่' in html(client.get("/officials/"))
 
     def test_filtered_pages_ask_search_engines_not_to_index_them(self, client):
         ReleaseFactory()
@@ -326,6 +328,10 @@ class TestDetail:
         assert lead < main.index("<p>ย่อหน้าแรกของข่าว</p>") < main.index('alt="ภาพที่สอง"')
         lead_img = main[main.rfind("<img", 0, lead):main.index(">", lead)]
         assert 'loading="lazy"' not in lead_img  # the lead photo is the page's largest paint
+        assert 'fetchpriority="high"' in lead_img and page.count('fetchpriority="high"') == 1
+        # Gallery thumbnails are two to a row on a phone: a phone asks for the small file.
+        second = main[main.rfind("<picture", 0, main.index('alt="ภาพที่สอง"')):main.index('alt="ภาพที่สอง"')]
+        assert 'sizes="(max-width: 480px) 50vw, 14rem"' in second
 
     def test_officials_with_the_position_held_on_the_release_date(self, client):
         official = OfficialFactory(name_th="ดอน ปรมัตถ์วินัย", honorific="นาย")
