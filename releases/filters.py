@@ -83,6 +83,9 @@ class ReleaseFilterForm(forms.Form):
         return cleaned
 
 
+ALL_LANGUAGES = "all"
+
+
 class ReleaseFilter(django_filters.FilterSet):
     # No max_length: an over-long query is cut (search.clean_query), not refused.
     q = django_filters.CharFilter(
@@ -91,7 +94,11 @@ class ReleaseFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="category__slug", empty_label=_("All categories"))
     official = django_filters.ChoiceFilter(label=_("Official"), field_name="officials__slug", empty_label=_("All officials"))
-    language = django_filters.ChoiceFilter(label=_("Language"), choices=Release.Language.choices, empty_label=_("All languages"))
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=[(ALL_LANGUAGES, _("All languages")), *Release.Language.choices],
+        empty_label=_("This language first"), method="filter_language",
+        help_text=_("By default, releases in the language of this page, and those that exist only in the other one."),
+    )
     year = YearFilter(
         label=_("Year"), field_name="release_date", lookup_expr="year",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2564", "size": 6, "maxlength": 4}),
@@ -109,7 +116,10 @@ class ReleaseFilter(django_filters.FilterSet):
         fields = []  # all declared above; nothing generated from the model
         form = ReleaseFilterForm
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reader_language=None, **kwargs):
+        # reader_language: with no language chosen, list that language's releases and those
+        # that exist only in another (the public list); None lists every language (the API).
+        self.reader_language = reader_language
         super().__init__(*args, **kwargs)
         categories, officials = filter_choices()
         self.filters["category"].extra["choices"] = categories
@@ -119,8 +129,13 @@ class ReleaseFilter(django_filters.FilterSet):
         # The search last: it ranks a bounded set of the newest matches (releases/search.py,
         # RANK_CANDIDATES), which must be chosen within every other filter.
         for name, value in sorted(self.form.cleaned_data.items(), key=lambda item: item[0] == "q"):
+            if name == "language" and not value and self.reader_language:
+                queryset = queryset.for_readers_of(self.reader_language)
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def filter_language(self, queryset, name, value):
+        return queryset if value == ALL_LANGUAGES else queryset.filter(language=value)
 
     def filter_q(self, queryset, name, value):
         # Imported here: the search module is another capability's and may import views' neighbours.

@@ -211,6 +211,15 @@ class ReleaseQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
+    def for_readers_of(self, language, now=None):
+        """Releases in `language`, and those in another language that have no public translation
+        into it: a translated pair is listed once, in the reader's language."""
+        public_in_language = Release.objects.published(now).filter(language=language)
+        has_translation = models.Exists(public_in_language.filter(pk=models.OuterRef("translation_id"))) | models.Exists(
+            public_in_language.filter(translation_id=models.OuterRef("pk"))
+        )
+        return self.exclude(~Q(language=language) & has_translation)
+
     def next_due(self, now=None):
         """When the next scheduled release becomes public (for cache keys), or None."""
         return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import counters, search
+from . import counters, search, thai
 from .filters import ReleaseFilter
 from .images import picture
 from .models import Official, Release
@@ -64,6 +64,9 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().newest_first().prefetch_related("images")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "reader_language": thai.page_language()}
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # Search results are ranked among a bounded set (releases/search.py): count no further.

@@ -74,6 +74,41 @@ class TestFilters:
 
     def test_language(self, archive):
         assert run(language="en") == ["b-2021-03-en"]
+        assert run(language="all") == ["a-2021-09-th", "b-2021-03-en", "c-2020-09-statement"]
+
+
+class TestReaderLanguage:
+    """The public list shows the reader's language, plus what exists only in the other one."""
+
+    @pytest.fixture
+    def pairs(self, db):
+        thai = ReleaseFactory(title="คู่-ไทย")
+        ReleaseFactory(title="pair-en", language="en", translation=thai)
+        english = ReleaseFactory(title="pair2-en", language="en")
+        ReleaseFactory(title="คู่2-ไทย", translation=english)  # the link held by the other side
+        ReleaseFactory(title="only-en", language="en")
+        ReleaseFactory(title="เฉพาะไทย")
+        draft_thai = ReleaseFactory(title="ร่าง-ไทย", draft=True)
+        ReleaseFactory(title="en-with-draft-thai", language="en", translation=draft_thai)
+
+    def listed(self, reader_language, **data):
+        filterset = ReleaseFilter(data=data, queryset=Release.objects.published(), reader_language=reader_language)
+        assert filterset.is_valid(), filterset.errors
+        return sorted(release.title for release in filterset.qs)
+
+    def test_thai_readers_see_each_pair_once_in_thai(self, pairs):
+        # An English release whose Thai version is only a draft has no public translation: it is listed.
+        assert self.listed("th") == sorted(["คู่-ไทย", "คู่2-ไทย", "เฉพาะไทย", "only-en", "en-with-draft-thai"])
+
+    def test_english_readers_see_each_pair_once_in_english(self, pairs):
+        assert self.listed("en") == sorted(["pair-en", "pair2-en", "only-en", "en-with-draft-thai", "เฉพาะไทย"])
+
+    def test_all_languages_is_one_choice_away(self, pairs):
+        assert len(self.listed("th", language="all")) == 7
+        assert self.listed("th", language="en") == sorted(["pair-en", "pair2-en", "only-en", "en-with-draft-thai"])
+
+    def test_without_a_reader_language_every_language_is_listed(self, pairs):
+        assert len(self.listed(None)) == 7
 
     def test_month_across_years(self, archive):
         assert run(month="9") == ["a-2021-09-th", "c-2020-09-statement"]

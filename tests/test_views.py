@@ -143,6 +143,17 @@ class TestList:
             response = client.get("/", {"q": "อาเซียน"})
         assert titles(response) == ["ประชุมอาเซียน"]
 
+    def test_each_interface_lists_its_language_and_marks_the_other(self, client):
+        thai = ReleaseFactory(title="ข่าวภาษาไทย")
+        ReleaseFactory(title="The English version", language="en", translation=thai)
+        ReleaseFactory(title="Only in English", language="en")
+        assert sorted(titles(client.get("/"))) == ["Only in English", "ข่าวภาษาไทย"]
+        page = html(client.get("/"))
+        assert '<span class="lang-badge">English</span>' in page and page.count('class="lang-badge"') == 1
+        client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+        assert sorted(titles(client.get("/"))) == ["Only in English", "The English version"]
+        assert sorted(titles(client.get("/", {"language": "all"}))) == ["Only in English", "The English version", "ข่าวภาษาไทย"]
+
     def test_a_search_alone_leaves_the_filter_panel_folded(self, client):
         ReleaseFactory(title="ประชุมอาเซียน")
         assert '<details class="filters">' in html(client.get("/", {"q": "อาเซียน"}))
