@@ -6,7 +6,7 @@ source keys (PREFIX/<name>.txt), or release-<id>.txt for releases written in the
 
 from django.core.management.base import BaseCommand
 
-from releases.exporter import export_releases
+from releases.archive import export_releases
 from releases.models import Release
 
 

@@ -1,7 +1,7 @@
 """Import scraped press-release text files (the ministry's archive) as releases.
 
 Idempotent: each file is keyed by its name, so re-running changes only what changed.
-Parsing and saving live in releases/importer.py; this command reports progress and outcomes.
+Parsing and saving live in releases/archive/; this command reports progress and outcomes.
 """
 
 import sys
@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from releases.importer import DEFAULT_MAX_BYTES, Importer, count_sources
+from releases.archive import DEFAULT_MAX_BYTES, Importer, count_sources
 
 PLAIN_PROGRESS_EVERY = 1000  # files, or
 PLAIN_PROGRESS_SECONDS = 15  # seconds, whichever comes first
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 category=options["category"], publish=options["publish"], images_dir=options["images"],
                 source_prefix=options["source_prefix"], dry_run=options["dry_run"],
                 create_officials=options["create_officials"], max_bytes=options["max_size"],
-                bulk=True,  # search indexing and page-cache renewal in batches (releases/importer.py)
+                bulk=True,  # search indexing and page-cache renewal in batches (releases/archive/bulk.py)
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
