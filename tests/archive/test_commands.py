@@ -15,10 +15,10 @@ from tests.factories import CategoryFactory
 
 @pytest.mark.django_db
 def test_plain_progress_lines_when_not_a_terminal(tmp_path, monkeypatch):
-    from releases.management.commands import import_releases
+    from releases.management import progress
 
     CategoryFactory()
-    monkeypatch.setattr(import_releases, "PLAIN_PROGRESS_EVERY", 2)
+    monkeypatch.setattr(progress, "PLAIN_EVERY", 2)
     for number in range(5):
         write(tmp_path, f"r{number}.txt", page(title=f"ข่าว {number}"))
     out, _ = run(tmp_path)
