@@ -9,6 +9,10 @@ from django.utils.text import slugify as ascii_slugify
 from ..models import Official
 from ..names import LATIN_HONORIFICS, THAI_HONORIFICS
 
+# A new official's slug leaves room for a "-2", "-3"… when the name is taken.
+SLUG_BASE_LENGTH = Official._meta.get_field("slug").max_length - 20
+HONORIFIC_LENGTH = Official._meta.get_field("honorific").max_length
+
 # Words that turn a stretch of text after นาย/นาง into a sentence or a job title rather than a name:
 # whole tokens, and the starts of compound tokens newmm keeps together (กล่าวว่า, พร้อมด้วย).
 _NOT_NAME_WORDS = {
@@ -174,7 +178,7 @@ def official_slug(candidate):
         from pythainlp.transliterate import romanize
 
         name = " ".join(romanize(word, engine="royin") for word in name.split())
-    base = (ascii_slugify(name) or "official")[:180].strip("-")
+    base = (ascii_slugify(name) or "official")[:SLUG_BASE_LENGTH].strip("-")
     taken = set(Official.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:

@@ -10,6 +10,8 @@ from ..models import Release, ReleaseImage
 MAX_PHOTOS = 50
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 PHOTO_TEXTS_FILE = "photos.json"
+CAPTION_LENGTH = ReleaseImage._meta.get_field("caption").max_length
+ALT_TEXT_LENGTH = ReleaseImage._meta.get_field("alt_text").max_length
 
 
 class PhotoAttacher:
@@ -73,8 +75,8 @@ class PhotoAttacher:
             try:
                 with transaction.atomic(), open(path, "rb") as handle:
                     images.attach_image(
-                        release, handle, path.name, order=order, caption=str(described.get("caption", ""))[:500],
-                        alt_text=str(described.get("alt") or fallback_alt_text(release, order))[:500],
+                        release, handle, path.name, order=order, caption=str(described.get("caption", ""))[:CAPTION_LENGTH],
+                        alt_text=str(described.get("alt") or fallback_alt_text(release, order))[:ALT_TEXT_LENGTH],
                     )
                 attached += 1
             except images.ImageRejected as exc:

@@ -17,7 +17,7 @@ from .. import search, thai
 from ..models import Category, Official, Release
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
 from .format import DEFAULT_MAX_BYTES, SourceError, checksum, decode, parse, read_source
-from .officials import OfficialMatcher, find_people, official_slug
+from .officials import HONORIFIC_LENGTH, OfficialMatcher, find_people, official_slug
 from .photos import PhotoAttacher
 
 PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
@@ -309,7 +309,7 @@ class Importer(BulkRun, PhotoAttacher):
     def _create_official(self, candidate):
         latin = candidate.name.isascii()
         official = Official(
-            honorific=candidate.honorific[:50],
+            honorific=candidate.honorific[:HONORIFIC_LENGTH],
             name_th=candidate.name,
             name_en=candidate.name if latin else "",
             aliases=str(candidate),
