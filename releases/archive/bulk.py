@@ -111,9 +111,16 @@ def _return_freed_memory():
     keeps the fragments of each batch's large strings: without this the importing process grew
     ~4 MB per 1,000 files (165 -> 200 MB over 10,000 files)."""
     gc.collect()
+    _malloc_trim()
+
+
+def _malloc_trim():
+    """glibc's malloc_trim(0) through ctypes: Python has no public call that returns freed heap to
+    the OS. Elsewhere (musl, macOS) there is no such function and nothing is done; if it broke, the
+    import would still be right but grow, which only bench/import_bench.py's RSS column shows."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
+    except (OSError, AttributeError):  # not glibc
         pass
 
 
