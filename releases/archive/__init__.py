@@ -6,13 +6,13 @@ photos.py attaches photos; export.py writes releases back.
 """
 
 from .export import Written, export_releases
-from .format import DEFAULT_MAX_BYTES, ParsedRelease, SourceError, decode, parse, read_source, relative_path, render
+from .format import DEFAULT_MAX_BYTES, ParsedRelease, SourceError, SourceSkipped, decode, parse, read_source, relative_path, render
 from .officials import Candidate, OfficialMatcher, find_candidates
 from .sources import Skipped, SourceFile, count_sources, iter_sources
 from .upsert import Importer, Outcome
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "Candidate", "Importer", "OfficialMatcher", "Outcome", "ParsedRelease", "Skipped",
-    "SourceError", "SourceFile", "Written", "count_sources", "decode", "export_releases", "find_candidates",
+    "SourceError", "SourceFile", "SourceSkipped", "Written", "count_sources", "decode", "export_releases", "find_candidates",
     "iter_sources", "parse", "read_source", "relative_path", "render",
 ]

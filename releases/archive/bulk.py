@@ -124,6 +124,13 @@ def _malloc_trim():
         pass
 
 
+def index_unindexed():
+    """Index the releases a killed run committed but never indexed (empty search title), whatever
+    their files; how many. One scan of the releases table, at the start of each import."""
+    ids = list(Release.objects.filter(search_title="").values_list("pk", flat=True))
+    return search.reindex(ids) if ids else 0
+
+
 class BulkRun:
     """The run over many files, mixed into the Importer: chunked look-ups, read-ahead workers and
     batched indexing around `import_file`, which applies the rules to one file."""
@@ -134,9 +141,11 @@ class BulkRun:
         In bulk mode, saves neither segment text for search nor renew the page cache one by one:
         every BULK_BATCH_FILES written files, and when the run ends (also by an error or Ctrl-C),
         the written releases are indexed in batches by `workers` processes and the cache renewed
-        once. A killed run leaves up to two batches unindexed; re-running the import indexes them.
+        once. A killed run leaves up to two batches unindexed; the next import indexes them first.
         While the generator is suspended, saves made by its caller in this thread are deferred too.
         """
+        if not self.dry_run:
+            self.totals["indexed"] += index_unindexed()
         if not self.bulk:
             yield from self._run(paths)
             return

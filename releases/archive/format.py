@@ -1,9 +1,11 @@
 """The archive's text format, read and written: one release per file, title, date, views, paragraphs, photo lines."""
 
+import codecs
 import datetime
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,16 +48,33 @@ class SourceError(ValueError):
 
 
 
+class SourceSkipped(SourceError):
+    """A directory entry that is not a file the import can read (a FIFO, a file it may not open): skipped, not failed."""
+
+
 def read_source(path, max_bytes=DEFAULT_MAX_BYTES):
-    """The raw bytes of `path`; the size limit is checked before anything is read."""
-    size = os.stat(path).st_size
-    if size > max_bytes:
-        raise SourceError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
+    """The raw bytes of `path`; the size limit is checked before anything is read.
+
+    Opened without blocking and checked to be a regular file: a FIFO put in a file's place after
+    the walk would otherwise hold the run until something wrote to it.
+    """
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise SourceError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SourceSkipped("not a regular file")
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise SourceSkipped(f"unreadable: {exc.strerror or exc}") from None
     if len(raw) > max_bytes:  # grew after the check
         raise SourceError(f"file is over the {max_bytes:,}-byte limit")
     return raw
+
+
+def _open_nonblocking(path, flags):
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def decode(raw):
@@ -64,13 +83,17 @@ def decode(raw):
         raise SourceError("binary file (contains NUL bytes)", line=raw[: raw.index(b"\x00")].count(b"\n") + 1)
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as utf8_error:
+        # utf-8-sig counts from after the byte order mark; offsets here count from the file's start.
+        utf8_at = utf8_error.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
         try:
             text = raw.decode("cp874")
         except UnicodeDecodeError as exc:
+            # The encoding that read further is the one the file was written in: its error is the real one.
+            at = max(utf8_at, exc.start)
             raise SourceError(
-                f"cannot be decoded as UTF-8 or cp874/TIS-620 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                line=raw[: exc.start].count(b"\n") + 1,
+                f"cannot be decoded as UTF-8 or cp874/TIS-620 (byte 0x{raw[at]:02x} at offset {at})",
+                line=raw[:at].count(b"\n") + 1,
             ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _C1.search(text)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from .. import search, thai
 from ..models import Category, Official, Release
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
-from .format import DEFAULT_MAX_BYTES, SourceError, checksum, decode, parse, read_source
+from .format import DEFAULT_MAX_BYTES, SourceError, SourceSkipped, checksum, decode, parse, read_source
 from .officials import HONORIFIC_LENGTH, OfficialMatcher, find_people, official_slug
 from .photos import PhotoAttacher
+from .sources import unusable_name
 
 PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 # Fields the import writes and an editor may change afterwards; long text is remembered by digest.
@@ -56,8 +57,13 @@ class Outcome:
     candidates: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
+    @property
+    def shown_path(self):
+        """The path on one line of a report: a line break in a file name is written as \\n."""
+        return self.path.replace("\n", "\\n").replace("\r", "\\r")
+
     def location(self):
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.shown_path}:{self.line}" if self.line else self.shown_path
 
 
 class Importer(BulkRun, PhotoAttacher):
@@ -113,6 +119,8 @@ class Importer(BulkRun, PhotoAttacher):
         outcome = Outcome(os.fspath(path), key=self.key_for(stem))
         try:
             self._import(outcome, stem)
+        except SourceSkipped as exc:
+            outcome.status, outcome.reason = "skipped", exc.reason
         except SourceError as exc:
             outcome.status, outcome.reason, outcome.line = "failed", exc.reason, exc.line
         except ValidationError as exc:
@@ -131,6 +139,8 @@ class Importer(BulkRun, PhotoAttacher):
         key = outcome.key
         if len(key) > MAX_KEY_LENGTH:
             raise SourceError(f"source key is {len(key)} characters long, over the limit of {MAX_KEY_LENGTH}")
+        if unusable_name(key):
+            raise SourceError(unusable_name(key).split(":")[0].replace("file name", "source key"))
         if key in self._seen_keys:
             raise SourceError(f"another file in this run has the same name (source key {key!r})")
         self._seen_keys.add(key)

@@ -284,3 +284,20 @@ def test_bulk_run_keeps_the_collector_off_the_dictionary_and_lets_go_after(tmp_p
     with search.frozen_heap():
         assert search.dictionary._trie is not None and gc.get_freeze_count() > 100_000
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db
+def test_an_import_first_indexes_releases_a_killed_run_left_unindexed_whatever_its_files(tmp_path):
+    """Not only a re-run of the same files: the next import of anything indexes them at its start."""
+    from releases import search
+
+    CategoryFactory()
+    write(tmp_path / "killed", "k.txt", page(title="ข่าวที่ถูกฆ่ากลางทาง"))
+    run(tmp_path / "killed", publish=True)
+    Release.objects.update(**{f: "" for f in search.SEARCH_FIELDS})  # what kill -9 before indexing leaves
+    search.rebuild_fts()
+    assert not findable("ข่าวที่ถูกฆ่ากลางทาง")
+    write(tmp_path / "next", "n.txt", page(title="ข่าวชุดถัดไป"))
+    out, _ = run(tmp_path / "next", publish=True)
+    assert totals(out)["created"] == 1
+    assert findable("ข่าวที่ถูกฆ่ากลางทาง") and findable("ข่าวชุดถัดไป")

@@ -1,12 +1,14 @@
 """The archive format read: title, date and view-count forms, photo lines, encodings, bad input."""
 
 import datetime
+import os
 
 import pytest
 
 from releases import archive
 from releases.archive import SourceError, decode, format, parse
-from tests.archive.pages import TODAY, THAI_PAGE, ENGLISH_PAGE, page, write
+from tests.archive.pages import ENGLISH_PAGE, THAI_PAGE, TODAY, page, run, totals, write
+from tests.factories import CategoryFactory
 
 
 # --- the format ---------------------------------------------------------------------------
@@ -129,3 +131,60 @@ def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(format, "open", lambda *a, **k: pytest.fail("read a file over the limit"), raising=False)
     with pytest.raises(SourceError, match="over the 10-byte limit"):
         archive.read_source(path, max_bytes=10)
+
+
+def test_reading_a_fifo_does_not_wait_for_a_writer(tmp_path):
+    """Swapped in after the walk, a FIFO would block open() for ever: it is refused at once."""
+    import threading
+
+    fifo = tmp_path / "swapped.txt"
+    os.mkfifo(fifo)
+    errors = []
+
+    def read():
+        try:
+            archive.read_source(fifo)
+        except SourceError as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # release the blocked reader before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert not reader.is_alive() and errors and errors[0].reason == "not a regular file"
+    assert isinstance(errors[0], archive.SourceSkipped)
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_skipped_with_its_reason(tmp_path, monkeypatch):
+    """Permissions cannot stop root, the tests' user in CI: the refusal is simulated at open()."""
+    CategoryFactory()
+    write(tmp_path, "a.txt", page(title="ข่าวอ่านได้"))
+    write(tmp_path, "b.txt", page(title="ข่าวอ่านไม่ได้"))
+    real_open = open
+
+    def refusing(path, *args, **kwargs):
+        if os.fspath(path).endswith("b.txt"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(format, "open", refusing, raising=False)
+    out, err = run(tmp_path)
+    assert totals(out)["created"] == 1 and totals(out)["skipped"] == 1 and totals(out)["failed"] == 0
+    assert f"skipped {tmp_path / 'b.txt'}: unreadable: Permission denied" in out
+
+
+@pytest.mark.parametrize(
+    "raw, offset, byte",
+    [
+        ("หัวข้อข่าว\n".encode() + b"ok \xff here", 34, 0xFF),  # UTF-8 text, one bad byte: not the first Thai byte
+        (b"\xef\xbb\xbf" + "ข่าว".encode() + b"\xc3", 15, 0xC3),  # after a BOM, offsets count the BOM's bytes
+        ("ข่าว ".encode("cp874") + b"\xdb rest", 5, 0xDB),  # cp874 text with a byte cp874 lacks
+    ],
+)
+def test_invalid_encoding_names_the_byte_offset_in_the_file(raw, offset, byte):
+    assert raw[offset] == byte
+    with pytest.raises(SourceError) as caught:
+        decode(raw)
+    assert f"byte 0x{byte:02x} at offset {offset}" in caught.value.reason

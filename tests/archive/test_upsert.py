@@ -105,11 +105,12 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def setup_queries():
-    """A run's fixed queries: its category and the officials; on PostgreSQL also setting the
-    connection's commit mode and resetting it (bulk._lazy_commits)."""
+    """A run's fixed queries: its category, the officials and the releases a killed run left
+    unindexed; on PostgreSQL also setting the connection's commit mode and resetting it
+    (bulk._lazy_commits)."""
     from django.db import connection
 
-    return 2 + (2 if connection.vendor == "postgresql" else 0)
+    return 3 + (2 if connection.vendor == "postgresql" else 0)
 
 
 @pytest.mark.django_db
@@ -247,3 +248,12 @@ def test_duplicate_names_in_one_run_fail(tmp_path):
     out, err = run(tmp_path, expect_failure=True)
     assert Release.objects.get().title == "หนึ่ง"
     assert "same name" in err
+
+
+@pytest.mark.django_db
+def test_a_source_key_with_a_line_break_is_refused_through_the_module_api_too(tmp_path):
+    CategoryFactory()
+    path = write(tmp_path, "plain.txt", page())
+    outcome = archive.Importer(today=TODAY).import_file(path, "two\nlines")
+    assert outcome.status == "failed" and outcome.reason == "line break in the source key"
+    assert outcome.location() == str(path) and not Release.objects.exists()

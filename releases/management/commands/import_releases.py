@@ -62,17 +62,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.ERROR(line) if totals["failed"] else self.style.SUCCESS(line))
 
     def _report(self, progress, outcome, verbosity):
+        path = outcome.shown_path
         if outcome.status == "failed":
             progress.write(f"{outcome.location()}: {outcome.reason}", error=True)
         elif verbosity >= 1:
             if outcome.status == "skipped":
-                progress.write(f"skipped {outcome.path}: {outcome.reason}")
+                progress.write(f"skipped {path}: {outcome.reason}")
             if outcome.conflicts:
-                progress.write(f"conflict {outcome.path}: kept the editor's {', '.join(outcome.conflicts)}")
+                progress.write(f"conflict {path}: kept the editor's {', '.join(outcome.conflicts)}")
             for note in outcome.notes:
-                progress.write(f"{outcome.path}: {note}")
+                progress.write(f"{path}: {note}")
             if verbosity >= 2 and outcome.status != "skipped":
-                progress.write(f"{outcome.status} {outcome.key} ({outcome.path})")
+                progress.write(f"{outcome.status} {outcome.key} ({path})")
                 if outcome.candidates:
                     progress.write(f"  unmatched names: {', '.join(map(str, outcome.candidates))}")
         if outcome.status != "skipped":
