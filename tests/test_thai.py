@@ -133,3 +133,12 @@ def test_pythainlp_works_with_read_only_home_and_offline(tmp_path):
     assert "กระทรวงการต่างประเทศ|แถลงข่าว" in result.stdout
     assert "29 ก.ย. 2564" in result.stdout
     assert not (home / "pythainlp-data").exists()
+
+
+def test_page_language_follows_the_active_language():
+    with translation.override("en"):
+        assert thai.page_language() == "en"
+    with translation.override("th"):
+        assert thai.page_language() == "th"
+    with translation.override(None):
+        assert thai.page_language() == "th"
