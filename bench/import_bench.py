@@ -146,7 +146,7 @@ def worker(archive, checkpoints, without_search=False, per_save=False):
         m2m_changed.disconnect(sender=Release.officials.through, dispatch_uid="search_officials_changed")
 
     from releases import search
-    from releases.importer import Importer
+    from releases.archive import Importer
     from releases.models import Official
 
     # Phases: time the importing process spends on indexing (handing batches to the workers,

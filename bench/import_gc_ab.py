@@ -36,7 +36,7 @@ def main(count, mode):
     django.setup()
     from django.core.management import call_command
 
-    from releases import importer, search
+    from releases import archive, search
     from releases.models import Official
 
     call_command("migrate", verbosity=0)
@@ -53,7 +53,7 @@ def main(count, mode):
 
         search.frozen_heap = WarmOnly
     started, cpu = time.perf_counter(), time.process_time()
-    files = sum(1 for _ in importer.Importer(bulk=True).run([archive]))
+    files = sum(1 for _ in archive.Importer(bulk=True).run([archive]))
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"{mode}: {files} files, wall {time.perf_counter() - started:.1f} s, importing process "
           f"{(time.process_time() - cpu) / files * 1000:.2f} ms CPU a file, workers "

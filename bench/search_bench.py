@@ -1,9 +1,9 @@
 """Search benchmark on PostgreSQL: index build time and first-page latency beside the LIKE scan it replaces.
 
 Creates a scratch database, fills it with generated Thai/English releases (`generate_releases`,
-issue 7's generator), times `rebuild_search_index`, then times the list page's two search
-queries (the page of 20 and the paginator's count) for a set of queries, with the Thai-aware
-search and with the `icontains` scan it replaces. Drops the scratch database unless --keep.
+the data generator), times `rebuild_search_index`, then times what the list page runs for a set
+of queries (one query since the bounded ranking: the page of 20 with the capped count of
+candidates on each row), with the Thai-aware search and with the `icontains` scan it replaces. Drops the scratch database unless --keep.
 
     .venv/bin/python bench/search_bench.py --count 100000
 

@@ -1,9 +1,9 @@
-"""Serving benchmark (issue 7): gunicorn as in production, loaded by wrk from a second process.
+"""Serving benchmark: gunicorn as in production, loaded by wrk from a second process.
 
 Run it as `bench/run` (full, ~25 min on an idle machine) or `bench/run --quick` (a few minutes). For each
 configuration (database, number of releases, counting mode, page cache on/off) it generates
 the data in a scratch database, starts gunicorn with config/gunicorn.py, warms up, then runs
-wrk three times per page and reports median req/s (min-max), p50/p99 latency, the ratio to
+wrk three times per page and reports median req/s (min-max), p50/p95/p99 latency, the ratio to
 the two reference views of the same run, worker peak memory, and the views the database
 gained against the 200 responses wrk saw. Scratch databases are dropped at the end.
 """

@@ -8,15 +8,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.utils.translation import get_language, gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from .models import Category, Official, Release
+from .thai import page_language
 
 FEED_SIZE = 30
-
-
-def _language():
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 class LatestReleasesFeed(Feed):
@@ -58,7 +55,7 @@ class LatestReleasesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.category.name_for(_language())]
+        return [item.category.name_for(page_language())]
 
     def item_guid(self, item):
         # Stable when the title (so the slug and link) changes, and a valid IRI for Atom's <id>.
@@ -68,6 +65,7 @@ class LatestReleasesFeed(Feed):
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
+<<<<<<< HEAD
         feed.feed["language"] = _language()
         # The author's address is the site's own, known only from the request (feeds are shared
         # by all requests, so it is set on this request's feed, not on the Feed object).
@@ -75,6 +73,9 @@ class LatestReleasesFeed(Feed):
         feed.feed["author_link"] = home
         for item in feed.items:
             item["author_link"] = home
+=======
+        feed.feed["language"] = page_language()
+>>>>>>> main
         return feed
 
 
@@ -94,13 +95,13 @@ class ObjectFeed(LatestReleasesFeed):
         return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj=None):
-        return _("%(site)s: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name_for(_language())}
+        return _("%(site)s: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name_for(page_language())}
 
     def link(self, obj=None):
         return obj.get_absolute_url()
 
     def description(self, obj=None):
-        return self.description_text % {"name": obj.name_for(_language())}
+        return self.description_text % {"name": obj.name_for(page_language())}
 
     def releases(self, obj):
         return super().releases(obj).filter(**{self.lookup: obj})

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, Value
 from django.utils.dates import MONTHS
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 
 from . import thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField
@@ -55,7 +55,7 @@ def filter_choices():
     A union rather than two queries keeps the list page inside its query budget;
     labels follow the active language.
     """
-    language = "en" if (get_language() or "th").startswith("en") else "th"
+    language = thai.page_language()
     # order_by(): SQLite allows no ORDER BY inside a compound statement; sorted below.
     categories = Category.objects.order_by().annotate(kind=Value(0, output_field=IntegerField())).values_list(
         "kind", "order", "slug", "name_th", "name_en"

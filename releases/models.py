@@ -136,9 +136,7 @@ class Official(models.Model):
         """The position held on `date` (the most recently started one if concurrent), or None."""
         if isinstance(date, datetime.datetime):
             date = timezone.localtime(date).date() if timezone.is_aware(date) else date.date()
-        positions = getattr(self, "_prefetched_objects_cache", {}).get("positions")
-        if positions is None:
-            positions = self.positions.all()
+        positions = self.positions.all()  # the prefetched rows when the view prefetched them
         held = [p for p in positions if p.covers(date)]
         held.sort(key=lambda p: p.start_date, reverse=True)
         return held[0] if held else None
@@ -355,7 +353,12 @@ class Release(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("releases:detail", args=[self.pk, self.slug or "release"])
+        return reverse("releases:detail", args=[self.pk, self.url_slug])
+
+    @property
+    def url_slug(self):
+        """The slug in the release's URL: its own, or the fallback when it has none."""
+        return self.slug or thai.FALLBACK_SLUG
 
     def save(self, *args, **kwargs):
         # An editor's slug goes through slugify too: a "/" or "?" in it would break the URL.

@@ -4,6 +4,7 @@ import datetime
 import re
 import unicodedata
 
+from django.utils.translation import get_language
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
@@ -19,6 +20,13 @@ EN_FULL_MONTHS = [
 ]
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+# The slug of a release whose title gives none (only punctuation, say): URLs always have one.
+FALLBACK_SLUG = "release"
+
+
+def page_language():
+    """"en" on English pages, "th" otherwise: the language of the page being rendered."""
+    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 def to_arabic_digits(text):
@@ -213,7 +221,7 @@ def slugify(text, max_length=80):
         if "-" in cut[max_length // 2 :]:
             cut = cut[: cut.rfind("-")]
         slug = cut.strip("-")
-    return slug or "release"
+    return slug or FALLBACK_SLUG
 
 
 # Runs of Thai letters (not marks or digits) and of ASCII letters: counted with a regex, as a

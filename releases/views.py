@@ -121,7 +121,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         self.object = self.get_object()
         preview = self.preview_release is not None
         if not preview:
-            if kwargs.get("slug") != (self.object.slug or "release"):
+            if kwargs.get("slug") != self.object.url_slug:
                 return redirect(self.object.get_absolute_url(), permanent=True)
             counters.record_view(request, self.object)
         context = self.get_context_data(object=self.object, preview=preview)

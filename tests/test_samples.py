@@ -8,22 +8,22 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from releases import importer, thai
+from releases import archive, thai
 from releases.models import Official, Release, ReleaseImage
 
-SAMPLES = Path(importer.__file__).resolve().parent / "samples"
+SAMPLES = Path(thai.__file__).resolve().parent / "samples"
 SAMPLE_FILES = sorted((SAMPLES / "releases").glob("*.txt"))
 
 
 def test_there_are_eight_to_twelve_samples_in_both_languages():
     assert 8 <= len(SAMPLE_FILES) <= 12
-    languages = {importer.parse(importer.decode(path.read_bytes())).language for path in SAMPLE_FILES}
+    languages = {archive.parse(archive.decode(path.read_bytes())).language for path in SAMPLE_FILES}
     assert languages == {"th", "en"}
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda path: path.stem)
 def test_each_sample_parses_with_a_plausible_date(path):
-    parsed = importer.parse(importer.decode(path.read_bytes()))
+    parsed = archive.parse(archive.decode(path.read_bytes()))
     assert 2563 <= thai.be_year(parsed.release_date) <= 2568
     assert path.stem.startswith(str(thai.be_year(parsed.release_date)))
     if parsed.language == "th":

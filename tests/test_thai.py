@@ -140,3 +140,12 @@ def test_be_years_in_a_label():
     assert thai.be_years_in("2020") == "2563"
     # Not a year: longer numbers, and Buddhist-era years already, are left alone.
     assert thai.be_years_in("12021 2564 29") == "12021 2564 29"
+
+
+def test_page_language_follows_the_active_language():
+    with translation.override("en"):
+        assert thai.page_language() == "en"
+    with translation.override("th"):
+        assert thai.page_language() == "th"
+    with translation.override(None):
+        assert thai.page_language() == "th"

@@ -7,16 +7,13 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+
+from ..thai import page_language
 
 register = template.Library()
 
 # The escapes django.utils.html.json_script applies: no '</script>' or '<!--' can close the block.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _language():
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 @register.filter
@@ -31,7 +28,7 @@ def localized_name(obj):
     """A category's or official's name in the page's language (Thai, with any honorific, when no English one)."""
     if not obj:
         return ""
-    name = obj.name_for(_language())
+    name = obj.name_for(page_language())
     honorific = getattr(obj, "honorific", "")
     return f"{honorific}{name}" if honorific and name == obj.name_th else name
 
@@ -39,7 +36,7 @@ def localized_name(obj):
 @register.filter
 def localized_title(position):
     """A position's title in the page's language."""
-    return position.title_for(_language()) if position else ""
+    return position.title_for(page_language()) if position else ""
 
 
 @register.simple_tag

@@ -1,7 +1,6 @@
 """Template filters for Thai dates and digits: {% load thai %}."""
 
 from django import template
-from django.utils.translation import get_language
 
 from .. import thai
 
@@ -9,7 +8,7 @@ register = template.Library()
 
 
 def _language(language):
-    return language or ("en" if (get_language() or "th").startswith("en") else "th")
+    return language or thai.page_language()
 
 
 @register.filter

@@ -6,7 +6,8 @@ source keys (PREFIX/<name>.txt), or release-<id>.txt for releases written in the
 
 from django.core.management.base import BaseCommand
 
-from releases.exporter import export_releases
+from releases.archive import export_releases
+from releases.management.progress import Progress
 from releases.models import Release
 
 
@@ -23,10 +24,12 @@ class Command(BaseCommand):
         if language:
             queryset = queryset.filter(language=language)
         written = unchanged = 0
-        for item in export_releases(queryset, directory):
-            written += item.changed
-            unchanged += not item.changed
-            if verbosity >= 2:
-                self.stdout.write(f"{'wrote' if item.changed else 'unchanged'} {item.path}")
+        with Progress(self, unit="release", total=queryset.count, verbosity=verbosity) as progress:
+            for item in export_releases(queryset, directory):
+                written += item.changed
+                unchanged += not item.changed
+                if verbosity >= 2:
+                    progress.write(f"{'wrote' if item.changed else 'unchanged'} {item.path}")
+                progress.update()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Exported {written + unchanged} releases to {directory}: {written} written, {unchanged} unchanged."))

@@ -6,9 +6,8 @@ Adds to what is there (new officials each run); use a scratch database.
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
-
 from releases import generator
+from releases.management.progress import Progress
 
 
 class Command(BaseCommand):
@@ -28,10 +27,10 @@ class Command(BaseCommand):
             raise CommandError("count must be at least 1.")
         if not (0 <= translated <= 1 and 0 <= drafts <= 1) or scheduled < 0 or batch_size < 1:
             raise CommandError("--translated and --drafts are shares between 0 and 1; --scheduled and --batch-size are positive.")
-        with tqdm(total=count, unit="release", disable=verbosity < 1) as bar:
+        with Progress(self, unit="release", total=count, verbosity=verbosity) as progress:
             result = generator.generate(
                 count, seed=seed, end_date=end_date, translated=translated, drafts=drafts, scheduled=scheduled,
-                batch_size=batch_size, progress=bar.update,
+                batch_size=batch_size, progress=progress.update,
             )
         self.stdout.write(self.style.SUCCESS(
             f"Created {result.releases} releases ({result.translations} English translations, {result.drafts} drafts, "

@@ -1,18 +1,15 @@
 """Import scraped press-release text files (the ministry's archive) as releases.
 
 Idempotent: each file is keyed by its name, so re-running changes only what changed.
-Parsing and saving live in releases/importer.py; this command reports progress and outcomes.
+Parsing and saving live in releases/archive/; this command reports progress and outcomes.
 """
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from releases.importer import DEFAULT_MAX_BYTES, Importer, count_sources
-
-PLAIN_PROGRESS_EVERY = 1000  # files, or
-PLAIN_PROGRESS_SECONDS = 15  # seconds, whichever comes first
+from releases.archive import DEFAULT_MAX_BYTES, Importer, count_sources
+from releases.management.progress import Progress
 
 
 class Command(BaseCommand):
@@ -34,14 +31,14 @@ class Command(BaseCommand):
                 category=options["category"], publish=options["publish"], images_dir=options["images"],
                 source_prefix=options["source_prefix"], dry_run=options["dry_run"],
                 create_officials=options["create_officials"], max_bytes=options["max_size"],
-                bulk=True,  # search indexing and page-cache renewal in batches (releases/importer.py)
+                bulk=True,  # search indexing and page-cache renewal in batches (releases/archive/bulk.py)
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         started = time.monotonic()
-        with Progress(self, paths, verbosity) as progress:
+        with Progress(self, unit="file", total=lambda: count_sources(paths), verbosity=verbosity) as progress:
             for outcome in importer.run(paths):
-                progress.report(outcome)
+                self._report(progress, outcome, verbosity)
         elapsed = time.monotonic() - started
         self._summary(importer, verbosity, elapsed)
         if importer.totals["failed"]:
@@ -64,58 +61,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Unmatched names (use --create-officials or add them as aliases): {names}")
         self.stdout.write(self.style.ERROR(line) if totals["failed"] else self.style.SUCCESS(line))
 
-
-class Progress:
-    """A tqdm bar on a terminal, a plain line now and then otherwise; messages never break the bar."""
-
-    def __init__(self, command, paths, verbosity):
-        self.command, self.verbosity = command, verbosity
-        self.bar = None
-        if verbosity >= 1 and command.stdout.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=count_sources(paths), unit="file", file=sys.stdout, dynamic_ncols=True)
-        self.count, self.started = 0, time.monotonic()
-        self.last_line_at, self.last_line_count = self.started, 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        if self.bar is not None:
-            self.bar.close()
-
-    def write(self, text, error=False):
-        if self.bar is not None:
-            self.bar.write(text, file=sys.stderr if error else sys.stdout)
-        elif error:
-            self.command.stderr.write(text)
-        else:
-            self.command.stdout.write(text)
-
-    def report(self, outcome):
+    def _report(self, progress, outcome, verbosity):
+        path = outcome.shown_path
         if outcome.status == "failed":
-            self.write(f"{outcome.location()}: {outcome.reason}", error=True)
-        elif self.verbosity >= 1:
+            progress.write(f"{outcome.location()}: {outcome.reason}", error=True)
+        elif verbosity >= 1:
             if outcome.status == "skipped":
-                self.write(f"skipped {outcome.path}: {outcome.reason}")
+                progress.write(f"skipped {path}: {outcome.reason}")
             if outcome.conflicts:
-                fields = ", ".join(outcome.conflicts)
-                self.write(f"conflict {outcome.path}: kept the editor's {fields}")
+                progress.write(f"conflict {path}: kept the editor's {', '.join(outcome.conflicts)}")
             for note in outcome.notes:
-                self.write(f"{outcome.path}: {note}")
-            if self.verbosity >= 2 and outcome.status != "skipped":
-                self.write(f"{outcome.status} {outcome.key} ({outcome.path})")
+                progress.write(f"{path}: {note}")
+            if verbosity >= 2 and outcome.status != "skipped":
+                progress.write(f"{outcome.status} {outcome.key} ({path})")
                 if outcome.candidates:
-                    self.write(f"  unmatched names: {', '.join(map(str, outcome.candidates))}")
-        if outcome.status == "skipped":
-            return
-        self.count += 1
-        if self.bar is not None:
-            self.bar.update(1)
-            return
-        now = time.monotonic()
-        if self.verbosity >= 1 and (self.count - self.last_line_count >= PLAIN_PROGRESS_EVERY or now - self.last_line_at >= PLAIN_PROGRESS_SECONDS):
-            rate = self.count / (now - self.started) if now > self.started else 0
-            self.command.stdout.write(f"… {self.count:,} files ({rate:.0f}/s)")
-            self.last_line_at, self.last_line_count = now, self.count
+                    progress.write(f"  unmatched names: {', '.join(map(str, outcome.candidates))}")
+        if outcome.status != "skipped":
+            progress.update()

@@ -1,13 +1,12 @@
 """Recompute every release's search fields (after an import with bulk writes, or a dictionary change)."""
 
 import os
-import sys
 
 from django.core.management.base import BaseCommand
 from django.db import connection
-from tqdm import tqdm
 
 from releases import search
+from releases.management.progress import Progress
 from releases.models import Release
 
 
@@ -28,23 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, workers, verbosity, vacuum=False, **options):
         total = Release.objects.count()
-        # A bar on a terminal; plain "n/total" lines in logs and pipes.
-        interactive = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
-        bar = tqdm(total=total, unit="release", file=self.stderr, disable=verbosity == 0 or not interactive)
-        done = 0
-
-        def progress(n):
-            nonlocal done
-            done += n
-            bar.update(n)
-            if not interactive and verbosity > 0:
-                self.stderr.write(f"{done}/{total}")
-
-        with search.frozen_heap():
+        # A line per batch in logs and pipes.
+        with Progress(self, unit="release", total=total, verbosity=verbosity, stream="stderr", every=1) as progress, search.frozen_heap():
             count = search.reindex_queryset(
-                Release.objects.all(), batch_size=max(batch_size, 1), progress=progress, workers=max(workers, 1)
+                Release.objects.all(), batch_size=max(batch_size, 1), progress=progress.update, workers=max(workers, 1)
             )
-        bar.close()
         search.rebuild_fts(connection)
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt for {count} releases."))
         if vacuum:

@@ -1,4 +1,4 @@
-"""releases/exporter.py and export_releases: the archive format written back, and the round trip."""
+"""releases/archive/export.py and export_releases: the archive format written back, and the round trip."""
 
 import datetime
 import io
@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from releases.exporter import relative_path, render
+from releases.archive import relative_path, render
 from releases.models import Release
 from tests.factories import ReleaseFactory, ReleaseImageFactory
 
