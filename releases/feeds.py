@@ -65,17 +65,13 @@ class LatestReleasesFeed(Feed):
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-<<<<<<< HEAD
-        feed.feed["language"] = _language()
+        feed.feed["language"] = page_language()
         # The author's address is the site's own, known only from the request (feeds are shared
         # by all requests, so it is set on this request's feed, not on the Feed object).
         home = request.build_absolute_uri("/")
         feed.feed["author_link"] = home
         for item in feed.items:
             item["author_link"] = home
-=======
-        feed.feed["language"] = page_language()
->>>>>>> main
         return feed
 
 
