@@ -121,6 +121,9 @@ class ReleaseFilter(django_filters.FilterSet):
         # that exist only in another (the public list); None lists every language (the API).
         self.reader_language = reader_language
         super().__init__(*args, **kwargs)
+        if reader_language and not self.is_bound:
+            # No query string at all: the filters never run, so the default applies here.
+            self.queryset = self.queryset.for_readers_of(reader_language)
         categories, officials = filter_choices()
         self.filters["category"].extra["choices"] = categories
         self.filters["official"].extra["choices"] = officials

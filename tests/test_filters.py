@@ -107,6 +107,10 @@ class TestReaderLanguage:
         assert len(self.listed("th", language="all")) == 7
         assert self.listed("th", language="en") == sorted(["pair-en", "pair2-en", "only-en", "en-with-draft-thai"])
 
+    def test_the_default_holds_without_any_query_string(self, pairs):
+        filterset = ReleaseFilter(data=None, queryset=Release.objects.published(), reader_language="en")
+        assert "คู่-ไทย" not in {release.title for release in filterset.qs}
+
     def test_without_a_reader_language_every_language_is_listed(self, pairs):
         assert len(self.listed(None)) == 7
 

@@ -54,16 +54,16 @@ def test_list_filter_by_year_and_official_then_open_a_release(live_server, new_p
     page = new_page()
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "ข่าวประชาสัมพันธ์"
-    assert len(list_titles(page)) == 4
+    # The English version of the first release is its translation: the Thai list shows the pair once.
+    assert len(list_titles(page)) == 3
+    assert "Thailand and the US discuss health cooperation" not in list_titles(page)
     assert "ร่างที่ยังไม่เผยแพร่" not in page.content()
 
     page.get_by_text("กรองข่าว").click()
     page.get_by_label("ปี", exact=True).fill("2564")
     page.get_by_role("button", name="กรอง", exact=True).click()
     page.wait_for_url(re.compile(r"year=2564"))
-    assert sorted(list_titles(page)) == sorted(
-        ["ไทยและสหรัฐฯ หารือความร่วมมือด้านสาธารณสุข", "ประกาศเรื่องวีซ่า", "Thailand and the US discuss health cooperation"]
-    )
+    assert sorted(list_titles(page)) == sorted(["ไทยและสหรัฐฯ หารือความร่วมมือด้านสาธารณสุข", "ประกาศเรื่องวีซ่า"])
 
     page.get_by_label("บุคคล", exact=True).select_option("don-pramudwinai")
     page.get_by_role("button", name="กรอง", exact=True).click()
