@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,26 +14,11 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from . import thai
 from .images.rendering import rendition
-from .images.storage import storing, storing_file
+from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .history import HistoricalRecords
 
 # Newest first: the order of every public list, feed and search result (ties by publication, then id).
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
-
-
-def official_portrait_path(instance, filename):
-    """Unguessable, dated path: the original name is never used."""
-    return f"officials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
-
-
-def release_image_path(instance, filename):
-    """Unguessable, dated path, so a draft's photos cannot be found by guessing."""
-    return f"releases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
-
-
-def _ext(filename):
-    match = re.search(r"\.([A-Za-z0-9]{1,5})$", filename or "")
-    return f".{match.group(1).lower()}" if match else ""
 
 
 class Category(models.Model):

@@ -6,12 +6,15 @@ officials' portraits). No model imports: rows are passed in, and the one model t
 """
 
 import logging
+import re
+import uuid
 from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import prepared_from, stash_prepared
@@ -28,6 +31,24 @@ STORAGE_FAILED_MESSAGE = _(
 
 class ImageStorageError(OSError):
     """Writing a photo's files failed (disk full, permissions); nothing was kept."""
+
+
+# --- stored names (upload_to of the models' file fields) ---------------------------------------
+
+
+def official_portrait_path(instance, filename):
+    """Unguessable, dated path: the original name is never used."""
+    return f"officials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
+
+
+def release_image_path(instance, filename):
+    """Unguessable, dated path, so a draft's photos cannot be found by guessing."""
+    return f"releases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
+
+
+def _ext(filename):
+    match = re.search(r"\.([A-Za-z0-9]{1,5})$", filename or "")
+    return f".{match.group(1).lower()}" if match else ""
 
 
 # --- adapters over Django internals (see docs/images.md, "Private APIs") -------------------
