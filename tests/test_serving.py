@@ -91,6 +91,7 @@ class TestBenchViews:
         assert client.get("/bench/counter/").status_code == 404
 
     def test_bench_app_is_not_installed_unless_switched_on(self):
+        """Without NEWSROOM_BENCH_VIEWS the benchmark's app and its table do not exist."""
         from django.apps import apps
 
         assert not apps.is_installed("bench.benchapp")
@@ -111,5 +112,6 @@ class TestBenchViews:
         assert Counter.objects.get().view_count == 2
 
     def test_counter_writes_nothing_into_the_sites_tables(self, client, bench_urls):
+        """The minimal counter uses its own table: no release or category appears."""
         client.get("/bench/counter/")
         assert not Release.objects.exists() and not Category.objects.exists()

@@ -15,13 +15,11 @@ from .storage import (
     cleaned_file,
     delete_files,
     stored_names,
-    storing,
-    storing_file,
     write_files,
 )
 
 __all__ = [
     "ImageInfo", "ImageRejected", "ImageStorageError", "ImageUploadField", "STORAGE_FAILED_MESSAGE", "attach_image",
     "cleaned_file", "delete_files", "encoded_files", "find_orphans", "logger", "max_bytes", "max_pixels", "picture", "prepare_image",
-    "rendition", "stored_names", "storing", "storing_file", "validate_image", "write_files",
+    "rendition", "stored_names", "validate_image", "write_files",
 ]

@@ -125,6 +125,7 @@ class TestOneMechanismForPhotosAndPortraits:
     """Release photos and portraits share storage.files_before_row: the same guarantees for both."""
 
     def test_files_are_written_before_the_row_and_removed_if_the_row_fails(self, make):
+        """A new file whose row cannot be saved leaves nothing behind."""
         row = make()
         before = media_files()
         _assign_new_file(row)
@@ -146,6 +147,7 @@ class TestOneMechanismForPhotosAndPortraits:
         assert media_files() == []
 
     def test_replaced_files_go_after_commit_not_before(self, make, django_capture_on_commit_callbacks):
+        """A replaced file stays until the replacing save commits, then goes; the new one stays."""
         row = make()
         old = _files_of(row)
         _assign_new_file(row)
@@ -159,7 +161,8 @@ class TestOneMechanismForPhotosAndPortraits:
         assert not any(default_storage.exists(name) for name in old)
         assert sorted(media_files()) == sorted(new)
 
-    def test_rolled_back_replacement_keeps_the_old_files_and_removes_the_new(self, make):
+    def test_rolled_back_replacement_keeps_the_old_files(self, make):
+        """A replacement rolled back after the save keeps the old files (the new ones are orphans for cleanup_media)."""
         row = make()
         old = _files_of(row)
         _assign_new_file(row)
@@ -171,6 +174,7 @@ class TestOneMechanismForPhotosAndPortraits:
         assert len(media_files()) == 2 * len(old)
 
     def test_saving_without_a_new_file_writes_and_removes_nothing(self, make, django_capture_on_commit_callbacks):
+        """Saving other fields neither writes nor deletes a file."""
         row = make()
         before = media_files()
         with django_capture_on_commit_callbacks(execute=True):
@@ -179,6 +183,7 @@ class TestOneMechanismForPhotosAndPortraits:
 
 
 def test_a_cleared_portrait_is_removed_after_commit(django_capture_on_commit_callbacks):
+    """Clearing a portrait removes its file once the save commits, not before."""
     official = _official_with_portrait()
     name = official.portrait.name
     official.portrait = ""
