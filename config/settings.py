@@ -264,11 +264,14 @@ VIEW_COUNT_WINDOW_SECONDS = env_int("NEWSROOM_VIEW_WINDOW_SECONDS", 30 * 60)
 # "direct": one UPDATE per counted view; "buffered": accumulate in the cache and write
 # with `manage.py flush_view_counts`.
 VIEW_COUNT_MODE = os.environ.get("NEWSROOM_VIEW_COUNT_MODE", "direct")
-# Photo uploads (releases/images.py) are refused above these; the proxy's body limit must allow the bytes.
+# Photo uploads (releases/images/) are refused above these; the proxy's body limit must allow the bytes.
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 40_000_000)
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
-# Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production.
+# Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production. Their
+# app (bench/benchapp, with its own table) is installed only then.
 NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
+if NEWSROOM_BENCH_VIEWS:
+    INSTALLED_APPS += ["bench.benchapp"]
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,6 @@ urlpatterns = [
 ]
 
 if settings.NEWSROOM_BENCH_VIEWS:
-    urlpatterns += [path("bench/", include("releases.bench_views"))]
+    urlpatterns += [path("bench/", include("bench.benchapp.urls"))]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

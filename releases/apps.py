@@ -10,8 +10,8 @@ class ReleasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import images
         from . import search  # noqa: F401 (connects the search index's signal handlers)
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
+        from .images import signal_handlers as image_signal_handlers
 
-        images.connect_signals()
+        image_signal_handlers.register()

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,26 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import images, thai
+from . import thai
+from .images.rendering import rendition
+from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .history import HistoricalRecords
 
 # Newest first: the order of every public list, feed and search result (ties by publication, then id).
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
-
-
-def official_portrait_path(instance, filename):
-    """Unguessable, dated path: the original name is never used."""
-    return f"officials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
-
-
-def release_image_path(instance, filename):
-    """Unguessable, dated path, so a draft's photos cannot be found by guessing."""
-    return f"releases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{_ext(filename)}"
-
-
-def _ext(filename):
-    match = re.search(r"\.([A-Za-z0-9]{1,5})$", filename or "")
-    return f".{match.group(1).lower()}" if match else ""
 
 
 class Category(models.Model):
@@ -98,23 +84,10 @@ class Official(models.Model):
         return reverse("releases:official", args=[self.slug])
 
     def save(self, *args, **kwargs):
-        # A new portrait is written before the row, all or nothing (a half-written file is
-        # removed), and removed again if the row's save fails: no row points at a missing file.
-        portrait = self.portrait
-        if not portrait or portrait._committed:
+        # A new portrait is written before the row and removed if the save fails; a replaced or
+        # cleared one is removed after commit (the same mechanism as release photos).
+        with storing_file(self, "portrait", kwargs.get("using")):
             return super().save(*args, **kwargs)
-        if self.pk:
-            # For the post_save handler (releases/images.py), which removes it after commit.
-            self._replaced_portrait = Official.objects.filter(pk=self.pk).values_list("portrait", flat=True).first()
-        field = self._meta.get_field("portrait")
-        name = field.generate_filename(self, portrait.name)
-        written = images.write_files(field.storage, [(name, b"".join(portrait.chunks()))])
-        self.__dict__["portrait"] = written[0]
-        try:
-            return super().save(*args, **kwargs)
-        except BaseException:
-            images.delete_files(field.storage, written)
-            raise
 
     def name_for(self, language):
         return self.name_en if language == "en" and self.name_en else self.name_th
@@ -477,7 +450,7 @@ class ReleaseImage(models.Model):
 
     def save(self, *args, **kwargs):
         # A newly assigned file goes through the pipeline (validate, clean, renditions) first.
-        with images.storing(self):
+        with storing(self, kwargs.get("using")):
             super().save(*args, **kwargs)
 
     @property
@@ -486,4 +459,4 @@ class ReleaseImage(models.Model):
 
     def rendition(self, size, fmt="jpeg"):
         """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
-        return images.rendition(self, size, fmt)
+        return rendition(self, size, fmt)

@@ -6,10 +6,11 @@ import types
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import clear_url_caches
 
-from releases import bench_views
-from releases.models import Release
+from releases.models import Category, Release
 
 GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "config" / "gunicorn.py"
 
@@ -66,22 +67,21 @@ class TestGunicornConfig:
 
 
 @pytest.fixture
-def bench_urls(settings):
-    """The site's URLs as bench/run serves them (NEWSROOM_BENCH_VIEWS on)."""
+def bench_urls(settings, transactional_db):
+    """The site as bench/run serves it (NEWSROOM_BENCH_VIEWS on): bench/benchapp installed and migrated, /bench/ routed."""
     import config.urls
 
-    settings.NEWSROOM_BENCH_VIEWS = True
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "bench.benchapp"], NEWSROOM_BENCH_VIEWS=True):
+        call_command("migrate", "benchapp", verbosity=0)
+        importlib.reload(config.urls)
+        clear_url_caches()
+        from bench.benchapp import views
+
+        views._counter_pk = None
+        yield views
+        call_command("migrate", "benchapp", "zero", verbosity=0)
     importlib.reload(config.urls)
     clear_url_caches()
-    yield
-    settings.NEWSROOM_BENCH_VIEWS = False
-    importlib.reload(config.urls)
-    clear_url_caches()
-
-
-@pytest.fixture(autouse=True)
-def _forget_counter_release(monkeypatch):
-    monkeypatch.setattr(bench_views, "_counter_pk", None)
 
 
 @pytest.mark.django_db
@@ -90,6 +90,12 @@ class TestBenchViews:
         assert client.get("/bench/constant/").status_code == 404
         assert client.get("/bench/counter/").status_code == 404
 
+    def test_bench_app_is_not_installed_unless_switched_on(self):
+        """Without NEWSROOM_BENCH_VIEWS the benchmark's app and its table do not exist."""
+        from django.apps import apps
+
+        assert not apps.is_installed("bench.benchapp")
+
     def test_constant_is_2_kb(self, client, bench_urls, django_assert_max_num_queries):
         with django_assert_max_num_queries(0):
             response = client.get("/bench/constant/")
@@ -97,13 +103,15 @@ class TestBenchViews:
         assert len(response.content) == 2048
 
     def test_counter_is_one_update_and_one_select(self, client, bench_urls, django_assert_num_queries):
-        client.get("/bench/counter/")  # creates the reserved release
+        client.get("/bench/counter/")  # creates the counter row
         with django_assert_num_queries(2):
             response = client.get("/bench/counter/")
         assert b"2 views" in response.content
-        release = Release.objects.get(source_key=bench_views.COUNTER_KEY)
-        assert release.view_count == 2
+        from bench.benchapp.models import Counter
 
-    def test_counter_release_is_never_public(self, client, bench_urls):
+        assert Counter.objects.get().view_count == 2
+
+    def test_counter_writes_nothing_into_the_sites_tables(self, client, bench_urls):
+        """The minimal counter uses its own table: no release or category appears."""
         client.get("/bench/counter/")
-        assert not Release.objects.published().filter(source_key=bench_views.COUNTER_KEY).exists()
+        assert not Release.objects.exists() and not Category.objects.exists()

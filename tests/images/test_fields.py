@@ -1,78 +1,23 @@
-"""Photos through the admin: upload, validation errors, thumbnails, order, the alt-text publish rule, portraits."""
+"""The upload field in the admin: photos and portraits, validation errors, the alt-text publish rule: releases/images/fields.py."""
 
 import io
+from unittest import mock
 
 import pytest
-from django.core.files.storage import default_storage
-from django.utils.html import escape
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
+from django.utils.html import escape
 from PIL import ExifTags, Image
 
 from releases.images import attach_image
 from releases.models import Official, Release, ReleaseImage
 from tests.factories import OfficialFactory, ReleaseFactory
-from tests.test_images import BLUE, RED, _close, encode, media_files, noise, phone_jpeg, png_with_size, upright_photo
+from tests.images.photos import (
+    BLUE, RED, change_url, close, encode, form_data, image_errors, media_files, noise, phone_jpeg, png_with_size,
+    post_photo, upload, upright_photo,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(release):
-    return reverse("admin:releases_release_change", args=[release.pk])
-
-
-def form_data(response):
-    """The change form's current values, as the browser would post them back."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[f"{formset.prefix}-{name}"] = management[name].value()
-        forms += formset.forms  # extra forms too: a browser posts their initial values
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None or name in {"image", "portrait"}:
-                data[key] = ""
-            elif isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, (list, tuple)):
-                data[key] = [str(v) for v in value]
-            else:
-                formatted = field.widget.format_value(value)
-                data[key] = "" if formatted is None else formatted
-    return data
-
-
-def image_errors(response):
-    """The ValidationErrors on the photo inline's image fields."""
-    formset = response.context["inline_admin_formsets"][0].formset
-    return [error for form in formset.forms for error in form.errors.as_data().get("image", [])]
-
-
-def upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data.getvalue() if hasattr(data, "getvalue") else data)
-
-
-def add_photo(data, index, file, alt_text="", caption="", order=0):
-    data["images-TOTAL_FORMS"] = str(max(int(data["images-TOTAL_FORMS"]), index + 1))
-    data.update({f"images-{index}-image": file, f"images-{index}-alt_text": alt_text,
-                 f"images-{index}-caption": caption, f"images-{index}-order": str(order)})
-    return data
-
-
-def post_photo(client, release, file, **fields):
-    page = client.get(change_url(release))
-    assert page.status_code == 200
-    data = form_data(page)
-    index = int(data["images-INITIAL_FORMS"])
-    add_photo(data, index, file, **fields)
-    return client.post(change_url(release), data)
 
 
 class TestUploadFlow:
@@ -86,7 +31,7 @@ class TestUploadFlow:
         assert set(photo.renditions) == {"thumb", "display"}
         with default_storage.open(photo.renditions["display"]["jpeg"]) as handle, Image.open(handle) as im:
             assert im.size == (400, 600) and not im.getexif().get_ifd(ExifTags.IFD.GPSInfo)
-            assert _close(im.getpixel((200, 50)), RED) and _close(im.getpixel((200, 550)), BLUE)
+            assert close(im.getpixel((200, 50)), RED) and close(im.getpixel((200, 550)), BLUE)
         for name in (photo.image.name, photo.renditions["thumb"]["webp"]):
             with default_storage.open(name) as handle:
                 assert b"SERIAL-0042" not in handle.read()
@@ -170,35 +115,6 @@ class TestUploadFlow:
         photo.refresh_from_db()
         assert photo.renditions["thumb"]["height"] == 600 and photo.image.name.endswith(".png")
         assert not default_storage.exists(old)
-
-
-class TestStorageFailure:
-    def test_disk_full_during_an_admin_upload_is_a_message_not_a_500(self, publisher_client):
-        """Storage fails mid-write: everything rolls back (the title edit too), no file is left, the editor is told."""
-        from unittest import mock
-
-        from django.core.files.storage import FileSystemStorage
-
-        release = ReleaseFactory(draft=True, title="เดิม")
-        page = publisher_client.get(change_url(release))
-        data = add_photo(form_data(page), 0, upload("a.jpg", encode(noise(500, 400), "JPEG")), alt_text="x")
-        data["title"] = "แก้ไขแล้ว"
-        real_save = FileSystemStorage._save
-        calls = []
-
-        def failing_save(storage, name, content):
-            calls.append(name)
-            if len(calls) == 2:
-                raise OSError(28, "No space left on device")
-            return real_save(storage, name, content)
-
-        with mock.patch.object(FileSystemStorage, "_save", failing_save):
-            response = publisher_client.post(change_url(release), data, follow=True)
-        assert response.status_code == 200 and len(calls) == 2
-        assert [m.level_tag for m in response.context["messages"]] == ["error"]
-        assert Release.objects.get(pk=release.pk).title == "เดิม"
-        assert not ReleaseImage.objects.exists()
-        assert media_files() == []
 
 
 class TestAltTextRule:
@@ -333,3 +249,18 @@ class TestPortraits:
             assert self._post(publisher_client, official, upload("b.png", encode(upright_photo(), "PNG"))).status_code == 302
         assert not default_storage.exists(old)
         assert default_storage.exists(Official.objects.get(pk=official.pk).portrait.name)
+
+
+def test_a_validated_upload_is_decoded_once_not_again_when_saved():
+    """The field leaves its PreparedImage on the upload (fields.PREPARED_ATTRIBUTE); the save reuses it."""
+    from unittest import mock
+
+    from releases.images.fields import ImageUploadField
+    from releases.images.pipeline import prepare_image
+
+    with mock.patch("releases.images.fields.prepare_image", wraps=prepare_image) as spy:
+        cleaned = ImageUploadField().clean(upload("a.jpg", encode(noise(50, 40), "JPEG")))
+        row = ReleaseImage(release=ReleaseFactory(), image=cleaned)
+        row.save()
+    assert spy.call_count == 1
+    assert row.width == 50 and row.renditions["thumb"]["jpeg"]

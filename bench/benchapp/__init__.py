@@ -1,0 +1,1 @@
+"""Reference views for bench/run, as a tiny app installed only when NEWSROOM_BENCH_VIEWS is on."""

@@ -1,0 +1,1 @@
+"""Tests of releases/images/, one module per module of the package."""
