@@ -11,7 +11,8 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from . import images
-        from . import search  # noqa: F401 (connects the search index's signal handlers)
+        from .search import signals as search_signals
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
 
         images.connect_signals()
+        search_signals.register()

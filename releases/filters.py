@@ -10,9 +10,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from . import thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField
 from .models import Category, Official, Release
-
-# Longer free-text queries are refused with a form error (the search also cuts them).
-MAX_QUERY_LENGTH = 200
+from .search.limits import MAX_QUERY_LENGTH
 
 
 class YearField(forms.Field):
