@@ -190,7 +190,7 @@ def _own_connections():
     Django has no public way to drop a handler's connections without closing them, so this
     swaps the private `connections._connections` (an asgiref Local) for a fresh one. If Django
     renames or reshapes it, workers would reuse the parent's socket and corrupt its session:
-    tests/search/test_indexing.py (workers storing over their own connections) fails."""
+    tests/search/test_indexing.py (forked workers storing over their own connections, on PostgreSQL) fails."""
     import multiprocessing.util
 
     from asgiref.local import Local

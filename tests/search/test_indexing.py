@@ -77,3 +77,22 @@ def test_ensure_index_reinstalls_and_resyncs(db):
         search.ensure_index(connection)
         release = ReleaseFactory(title="ข่าวสับปะรด")
     assert list(search.search_releases(Release.objects.all(), "สับปะรด")) == [release]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forked_workers_store_over_their_own_connections():
+    """On PostgreSQL the workers write the batches they segment, each over a connection of its
+    own (indexing._own_connections); the parent's connection must come through unharmed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from releases.search import indexing
+
+    releases = [ReleaseFactory(title=f"ข่าวมังคุดฉบับที่ {n}") for n in range(4)]
+    Release.objects.update(**{field: "" for field in search.SEARCH_FIELDS})
+    assert indexing.workers_store() == (connection.vendor == "postgresql")
+    with CaptureQueriesContext(connection) as queries:
+        assert search.reindex_queryset(Release.objects.all(), batch_size=1, workers=2) == 4
+    stored_here = [q for q in queries if q["sql"].startswith("UPDATE releases_release SET search_title")]
+    assert len(stored_here) == (0 if indexing.workers_store() else 4)
+    assert set(search.search_releases(Release.objects.all(), "มังคุด")) == set(releases)
