@@ -114,7 +114,7 @@ class ReleaseFilter(django_filters.FilterSet):
         self.filters["official"].extra["choices"] = officials
 
     def filter_queryset(self, queryset):
-        # The search last: it ranks a bounded set of the newest matches (releases/search.py,
+        # The search last: it ranks a bounded set of the newest matches (releases/search/ranking.py,
         # RANK_CANDIDATES), which must be chosen within every other filter.
         for name, value in sorted(self.form.cleaned_data.items(), key=lambda item: item[0] == "q"):
             queryset = self.filters[name].filter(queryset, value)

@@ -15,23 +15,19 @@ from .indexing import (
     compact_releases,
     deferred_indexing,
     ensure_index,
-    install_index,
     rebuild_fts,
     reindex,
     reindex_queryset,
-    uninstall_index,
 )
 from .limits import MAX_QUERY_LENGTH, RANK_CANDIDATES
-from .normalization import normalize
 from .query import clean_query, parse_query
-from .ranking import TIER_HEAD, TIER_SYLLABLES, TIER_TITLE, TIER_WORDS, search_releases
-from .segmentation import frozen_heap, segment, syllables, tokenize, warm_up
+from .ranking import search_releases
+from .segmentation import frozen_heap, tokenize, warm_up
 from .vocabulary import dictionary
 
 __all__ = [
-    "MAX_QUERY_LENGTH", "RANK_CANDIDATES", "SEARCH_FIELDS", "TIER_HEAD", "TIER_SYLLABLES", "TIER_TITLE",
-    "TIER_WORDS", "build_document", "clean_query", "compact_releases", "deferred_indexing", "dictionary",
-    "document_for", "ensure_index", "frozen_heap", "highlight", "install_index", "normalize", "official_names",
-    "parse_query", "rebuild_fts", "reindex", "reindex_queryset", "search_releases", "segment", "syllables",
-    "tokenize", "uninstall_index", "warm_up", "with_highlights",
+    "MAX_QUERY_LENGTH", "RANK_CANDIDATES", "SEARCH_FIELDS", "build_document", "clean_query",
+    "compact_releases", "deferred_indexing", "dictionary", "document_for", "ensure_index", "frozen_heap",
+    "highlight", "official_names", "parse_query", "rebuild_fts", "reindex", "reindex_queryset",
+    "search_releases", "tokenize", "warm_up", "with_highlights",
 ]

@@ -215,17 +215,6 @@ def _store(documents, progress):
 # --- the index itself (the backend's DDL), for the commands and the post_migrate check ------
 
 
-def install_index(conn=None):
-    """Create (idempotently) the full-text index and the triggers that keep it current."""
-    conn = conn or connection
-    backend(conn).install_index(conn)
-
-
-def uninstall_index(conn=None):
-    conn = conn or connection
-    backend(conn).uninstall_index(conn)
-
-
 def ensure_index(conn=None):
     """After migrate: reinstall what a later migration dropped, and resync."""
     conn = conn or connection

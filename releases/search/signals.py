@@ -4,9 +4,8 @@ from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 
 from ..models import Official, Release
-from .backends import backend
 from .documents import document_for
-from .indexing import deferring, reindex
+from .indexing import deferring, ensure_index, reindex
 from .vocabulary import dictionary
 
 TEXT_FIELDS = {"title", "summary", "body"}
@@ -60,8 +59,7 @@ def _index_on_official_deleted(sender, instance, **kwargs):
 def _ensure_index_after_migrate(sender, app_config=None, using="default", **kwargs):
     # Later migrations' SQLite table rebuilds drop the index's triggers: re-check after each migrate.
     if app_config is not None and app_config.label == "releases":
-        connection = connections[using]
-        backend(connection).ensure_index(connection)
+        ensure_index(connections[using])
 
 def register():
     """Connect the handlers (once: dispatch_uid makes a second call harmless)."""

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from releases import search
 from releases.models import Release
+from releases.search import ranking
 from releases.search.backends import postgresql
 from tests.factories import ReleaseFactory
 
@@ -210,10 +211,10 @@ def test_tiers_of_latin_words_and_of_thai_words_inside_compounds(corpus):
 
     # A Latin word found only in a body is a whole word (there is nothing to be inside of).
     body_only = ReleaseFactory(title="Trade talks", summary="Talks were held.", body="Talks were held in Vientiane.", language="en")
-    assert tiers("vientiane") == {body_only.pk: search.TIER_WORDS}
-    assert tiers("laos")[corpus["english"].pk] == search.TIER_TITLE
+    assert tiers("vientiane") == {body_only.pk: ranking.TIER_WORDS}
+    assert tiers("laos")[corpus["english"].pk] == ranking.TIER_TITLE
     # A Thai word only inside a compound ranks below whole-word hits.
     word = ReleaseFactory(title="ประกาศรับสมัคร", summary="รายละเอียด", body="ผู้ที่พำนักในต่างประเทศโปรดติดต่อสถานทูต")
     inside = ReleaseFactory(title="ประกาศรับสมัคร", summary="รายละเอียด", body="กระทรวงการต่างประเทศติดตามสถานการณ์")
     found = tiers("ต่างประเทศ")
-    assert (found[word.pk], found[inside.pk]) == (search.TIER_WORDS, search.TIER_SYLLABLES)
+    assert (found[word.pk], found[inside.pk]) == (ranking.TIER_WORDS, ranking.TIER_SYLLABLES)

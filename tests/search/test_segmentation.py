@@ -36,7 +36,7 @@ def test_segment_uses_nlpo3_where_no_name_occurs_and_agrees_with_pythainlp(monke
     assert len(calls) >= len(texts) - 2  # every Thai stretch (two texts are English)
     # A stretch holding an official's name is segmented by pythainlp with the name in the dictionary.
     calls.clear()
-    assert search.segment("นายสมปองแถลงข่าว", trie) == ["นาย", "สมปอง", "แถลงข่าว"]
+    assert segmentation.segment("นายสมปองแถลงข่าว", trie) == ["นาย", "สมปอง", "แถลงข่าว"]
     assert calls == []
 
 
@@ -46,7 +46,7 @@ def test_segment_stays_in_python_when_nlpo3_cannot_load_its_dictionary(monkeypat
     monkeypatch.setattr(nlpo3, "load_dict", lambda path, name: ("disk full", False))
     trie = NameTrie(frozenset(thai_words()) | {"คำทดสอบพิเศษ"}, frozenset())
     assert trie.nlpo3_dictionary is None
-    assert search.segment("คำทดสอบพิเศษกระทรวงการต่างประเทศ", trie) == ["คำทดสอบพิเศษ", "กระทรวงการต่างประเทศ"]
+    assert segmentation.segment("คำทดสอบพิเศษกระทรวงการต่างประเทศ", trie) == ["คำทดสอบพิเศษ", "กระทรวงการต่างประเทศ"]
 
 
 def test_tokenize_drops_punctuation_and_splits_hyphenated_words():

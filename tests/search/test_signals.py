@@ -4,7 +4,7 @@ import pytest
 
 from releases import search
 from releases.models import Release
-from releases.search import signals
+from releases.search import ranking, signals
 from tests.factories import OfficialFactory, ReleaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_editing_a_release_updates_its_index(db):
     release.title = "ข่าวใหม่เรื่องทุเรียน"
     release.save()
     assert list(search.search_releases(Release.objects.published(), "ทุเรียน")) == [release]
-    assert not search.search_releases(Release.objects.published(), "เดิม").filter(search_tier=search.TIER_TITLE)
+    assert not search.search_releases(Release.objects.published(), "เดิม").filter(search_tier=ranking.TIER_TITLE)
 
 
 def test_save_with_update_fields_updates_its_index(db):

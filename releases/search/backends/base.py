@@ -92,9 +92,6 @@ class SearchBackend:
     def install_index(self, conn):
         """Create (idempotently) the full-text index and the triggers that keep it current."""
 
-    def uninstall_index(self, conn):
-        """Remove what install_index created."""
-
     def ensure_index(self, conn):
         """After migrate: reinstall what a later migration dropped, and resync."""
 

@@ -85,15 +85,6 @@ INSTALL = [
     f"CREATE INDEX IF NOT EXISTS {HEAD_INDEX} ON releases_release USING GIN ({HEAD_VECTOR_COLUMN})",
     *NARROW_ROWS,
 ]
-UNINSTALL = [
-    "DROP TRIGGER IF EXISTS releases_release_search_vector ON releases_release",
-    "DROP FUNCTION IF EXISTS releases_release_search_vector()",
-    "DROP INDEX IF EXISTS releases_release_search_idx",
-    "DROP INDEX IF EXISTS releases_release_syllable_idx",
-    f"DROP INDEX IF EXISTS {HEAD_INDEX}",
-    f"""ALTER TABLE releases_release DROP COLUMN IF EXISTS {VECTOR_COLUMN},
-      DROP COLUMN IF EXISTS {HEAD_VECTOR_COLUMN}, DROP COLUMN IF EXISTS {SYLLABLE_VECTOR_COLUMN}""",
-]
 
 
 # --- tsquery text ---------------------------------------------------------------------------
@@ -211,10 +202,6 @@ def _pg_statistics():
     return _lexeme_stats
 
 
-def _pg_lexeme_shares():
-    return _pg_statistics()["shares"]
-
-
 def _pg_recent_cutoff(share):
     """A release date after which the newest RANK_CANDIDATES + 1 hits of a term found in
     `share` of releases are likely all to lie (CUTOFF_MARGIN times as many expected), from the
@@ -234,7 +221,7 @@ def _pg_recent_cutoff(share):
 def _pg_share(terms, head=False):
     """Estimated share of releases matching all terms (0 for a lexeme too rare to be listed);
     head=True: with all terms in the title or summary."""
-    shares = _pg_lexeme_shares()
+    shares = _pg_statistics()["shares"]
 
     def share(column, lexemes):
         return min((shares.get((column, lexeme), 0.0) for lexeme in lexemes), default=0.0)
@@ -335,11 +322,6 @@ class PostgreSQLBackend(SearchBackend):
             for statement in INSTALL:
                 cursor.execute(statement)
             set_lz4_compression(cursor)  # also for vector columns added again (ensure_index)
-
-    def uninstall_index(self, conn):
-        with conn.cursor() as cursor:
-            for statement in UNINSTALL:
-                cursor.execute(statement)
 
     def ensure_index(self, conn):
         # PostgreSQL keeps triggers through ALTER TABLE; only a missing column needs the install.

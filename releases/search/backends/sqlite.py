@@ -32,12 +32,6 @@ INSTALL = [
       tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'")""",
     *TRIGGERS,
 ]
-UNINSTALL = [
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-]
 
 
 def _fts_phrase(tokens):
@@ -85,11 +79,6 @@ class SQLiteBackend(SearchBackend):
     def install_index(self, conn):
         with conn.cursor() as cursor:
             for statement in INSTALL:
-                cursor.execute(statement)
-
-    def uninstall_index(self, conn):
-        with conn.cursor() as cursor:
-            for statement in UNINSTALL:
                 cursor.execute(statement)
 
     def ensure_index(self, conn):
