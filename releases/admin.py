@@ -281,7 +281,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
-        # Thai-aware word search (releases/search/) over the admin's queryset, drafts included.
+        # Thai-aware word search (releases/search.py) over the admin's queryset, drafts included.
         from .search import search_releases
 
         return search_releases(queryset, search_term, bounded=False), False

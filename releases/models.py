@@ -302,7 +302,7 @@ class Release(models.Model):
     # Import bookkeeping: what the last import wrote, to tell an editor's later change from ours.
     import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
-    # Search copies: the text segmented into normalised words (releases/search/ keeps them current).
+    # Search copies: the text segmented into normalised words (releases/search.py keeps them current).
     search_title = models.TextField(blank=True, default="", editable=False)
     search_summary = models.TextField(blank=True, default="", editable=False)
     search_body = models.TextField(blank=True, default="", editable=False)
