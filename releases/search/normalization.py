@@ -5,7 +5,7 @@ import unicodedata
 
 from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
 from pythainlp.util import normalize as thai_normalize
-from pythainlp.util.normalize import remove_dup_spaces
+from pythainlp.util import remove_dup_spaces
 
 from .. import thai
 
