@@ -19,8 +19,8 @@ def search_schema():
             return cursor.fetchall()
         cursor.execute(
             "SELECT 'index', indexname FROM pg_indexes WHERE tablename = 'releases_release' AND indexdef LIKE '%gin%' "
-            "UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE tgrelid = 'releases_release'::regclass AND NOT tgisinternal "
-            "UNION ALL SELECT 'column', attname FROM pg_attribute WHERE attrelid = 'releases_release'::regclass "
+            "UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE tgrelid = to_regclass('releases_release') AND NOT tgisinternal "
+            "UNION ALL SELECT 'column', attname FROM pg_attribute WHERE attrelid = to_regclass('releases_release') "
             "AND atttypid = 'tsvector'::regtype AND NOT attisdropped ORDER BY 1, 2"
         )
         return cursor.fetchall()
