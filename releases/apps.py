@@ -10,8 +10,9 @@ class ReleasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import search  # noqa: F401 (connects the search index's signal handlers)
+        from .search import signals as search_signals
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
         from .images import signal_handlers as image_signal_handlers
 
         image_signal_handlers.register()
+        search_signals.register()

@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField
 from .models import Category, Official, Release
-
-# Longer free-text queries are refused with a form error (the search also cuts them).
-MAX_QUERY_LENGTH = 200
+from .search.limits import MAX_QUERY_LENGTH
 
 
 class YearField(forms.Field):
@@ -129,7 +127,7 @@ class ReleaseFilter(django_filters.FilterSet):
         self.filters["official"].extra["choices"] = officials
 
     def filter_queryset(self, queryset):
-        # The search last: it ranks a bounded set of the newest matches (releases/search.py,
+        # The search last: it ranks a bounded set of the newest matches (releases/search/ranking.py,
         # RANK_CANDIDATES), which must be chosen within every other filter.
         for name, value in sorted(self.form.cleaned_data.items(), key=lambda item: item[0] == "q"):
             if name == "language" and not value and self.reader_language:

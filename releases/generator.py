@@ -377,7 +377,8 @@ def memoized_segmentation():
     works chunk by chunk, and the dictionary does not change meanwhile, so a chunk's words
     cannot change either (tests compare with search.document_for).
     """
-    original = search.tokenize
+    # Patched where search documents look it up (releases/search/documents.py).
+    original = search.documents.tokenize
     memo = {}
 
     def tokenize(text, trie=None):
@@ -388,11 +389,11 @@ def memoized_segmentation():
             words.extend(memo[chunk])
         return words
 
-    search.tokenize = tokenize
+    search.documents.tokenize = tokenize
     try:
         yield
     finally:
-        search.tokenize = original
+        search.documents.tokenize = original
 
 
 def generate(n, seed=0, **options):

@@ -69,7 +69,7 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         return {**super().get_filterset_kwargs(filterset_class), "reader_language": thai.page_language()}
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Search results are ranked among a bounded set (releases/search.py): count no further.
+        # Search results are ranked among a bounded set (releases/search/ranking.py): count no further.
         if self.filterset.search_query:
             return CappedPaginator(queryset, per_page, cap=search.RANK_CANDIDATES, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)

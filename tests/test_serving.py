@@ -60,7 +60,7 @@ class TestGunicornConfig:
         closed = []
         monkeypatch.setattr("django.db.connections.close_all", lambda: closed.append(True))
         built = []
-        monkeypatch.setattr("releases.search.syllables", lambda words: built.append(words))
+        monkeypatch.setattr("releases.search.segmentation.syllables", lambda words: built.append(words))
         config["when_ready"](server=None)
         assert built and built[0]  # the search tries were built (and so are shared)
         assert closed

@@ -5,18 +5,14 @@ from django.db import migrations
 
 def narrow_rows(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        from releases import search
-
-        for statement in search._PG_NARROW_ROWS:
-            schema_editor.execute(statement)
+        schema_editor.execute("ALTER TABLE releases_release SET (toast_tuple_target = 128)")
+        schema_editor.execute("ALTER TABLE releases_release ALTER COLUMN search_head_vector SET STORAGE MAIN")
 
 
 def default_rows(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        from releases import search
-
         schema_editor.execute("ALTER TABLE releases_release RESET (toast_tuple_target)")
-        schema_editor.execute(f"ALTER TABLE releases_release ALTER COLUMN {search.HEAD_VECTOR_COLUMN} SET STORAGE EXTENDED")
+        schema_editor.execute("ALTER TABLE releases_release ALTER COLUMN search_head_vector SET STORAGE EXTENDED")
 
 
 class Migration(migrations.Migration):

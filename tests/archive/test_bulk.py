@@ -118,9 +118,9 @@ def test_the_workers_store_their_batches_on_postgresql_only(tmp_path, monkeypatc
     stored_here = [q for q in queries if q["sql"].startswith("UPDATE releases_release SET search_title")]
     assert len(stored_here) == (0 if connection.vendor == "postgresql" else 3)
     assert all(findable(f"ข่าวลำดับที่ {number}") for number in range(5))
-    assert search._workers_store() == (connection.vendor == "postgresql")
+    assert search.indexing.workers_store() == (connection.vendor == "postgresql")
     with transaction.atomic():  # rows of an open transaction are invisible to the workers
-        assert not search._workers_store()
+        assert not search.indexing.workers_store()
 
 
 @pytest.mark.django_db

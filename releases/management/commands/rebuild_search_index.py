@@ -8,13 +8,16 @@ from django.db import connection
 from releases import search
 from releases.management.progress import Progress
 from releases.models import Release
+from releases.search.limits import INDEX_BATCH_SIZE
 
 
 class Command(BaseCommand):
     help = "Re-segment every release and rebuild the full-text index, in batches."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=200, help="Releases per write (default 200).")
+        parser.add_argument(
+            "--batch-size", type=int, default=INDEX_BATCH_SIZE, help=f"Releases per write (default {INDEX_BATCH_SIZE})."
+        )
         parser.add_argument(
             "--workers", type=int, default=os.cpu_count() or 1,
             help="Processes segmenting text in parallel (default: one per CPU core).",

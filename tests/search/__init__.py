@@ -1,0 +1,1 @@
+"""Tests of the search package (releases/search/), one module per module of it."""

@@ -1,0 +1,38 @@
+"""Highlighted snippets: matches marked in the original text, safe HTML either way."""
+
+import pytest
+
+from releases import search
+from tests.factories import ReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- highlighted snippets -----------------------------------------------------------------------
+
+
+def test_highlight_marks_matched_words_in_the_original_text(db):
+    release = ReleaseFactory(title="ข่าว", body="ไทยได้รับวัคซีนโควิด-๑๙ แล้ว <b>ทั้งหมด</b>")
+    snippet = search.highlight(release, "โควิด-19")
+    assert "<mark>โควิด</mark>-<mark>๑๙</mark>" in snippet
+    assert "&lt;b&gt;" in snippet
+
+
+def test_highlight_marks_a_word_found_inside_a_compound(db):
+    release = ReleaseFactory(title="ข่าว", body="กระทรวงการต่างประเทศแถลง")
+    assert "<mark>กระทรวงการต่างประเทศ</mark>" in search.highlight(release, "ต่างประเทศ")
+
+
+def test_highlight_without_a_match_falls_back_to_the_summary(db):
+    release = ReleaseFactory(title="ข่าว", body="ย่อหน้าแรก")
+    assert search.highlight(release, "ทุเรียน") == "ย่อหน้าแรก"
+    assert search.highlight(release, "") == "ย่อหน้าแรก"
+
+
+def test_highlight_fallback_is_escaped_once(db):
+    """Safe HTML either way, so the template does not escape it a second time."""
+    from django.template import Context, Template
+
+    release = ReleaseFactory(title="ข่าว", body="ราคา <5 บาท & ฟรี")
+    rendered = Template("{{ snippet }}").render(Context({"snippet": search.highlight(release, "ทุเรียน")}))
+    assert rendered == "ราคา &lt;5 บาท &amp; ฟรี"
