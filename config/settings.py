@@ -183,14 +183,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: lock a username+IP pair out after repeated failures, for a cool-off period.
+# django-axes: an address is locked out after repeated failures, whichever usernames it tried
+# (so spraying many usernames is limited), for a cool-off period. The address is the client's
+# behind the trusted proxies (releases/clients.py, as for the view counter): keyed on the
+# username, or on the proxy's address, five bad passwords would lock a user out for everyone.
+# Failures are not wiped by a success: an attacker with one account of their own could
+# otherwise sign in between guesses; they expire after the cool-off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "releases.clients.client_address"
 # Trusted reverse proxies that append to X-Forwarded-For (axes and the view counter read it).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "th"

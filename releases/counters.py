@@ -13,6 +13,7 @@ from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .clients import client_address
 from .models import Release
 
 logger = logging.getLogger(__name__)
@@ -106,20 +107,6 @@ def should_count(request, release):
     return not is_bot(request.headers.get("User-Agent"))
 
 
-def client_ip(request):
-    """The reader's address: REMOTE_ADDR, or with DJANGO_PROXY_COUNT trusted proxies in front,
-    the X-Forwarded-For entry that the outermost trusted proxy saw connect."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = getattr(settings, "PROXY_COUNT", 0) or 0
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-        if forwarded:
-            return forwarded[0]
-    return remote
-
-
 def _normalised_ip(ip):
     # One IPv6 /64 is one household or phone whose privacy addresses rotate; an IPv4-mapped
     # IPv6 address is the IPv4 reader.
@@ -160,7 +147,7 @@ def daily_salt(day=None):
 def visitor_key(request, release):
     """Cache key naming (reader, release, day) without anything that identifies the reader."""
     day = _today()
-    ip = _normalised_ip(client_ip(request))
+    ip = _normalised_ip(client_address(request))
     user_agent = request.headers.get("User-Agent", "")
     message = "\x1f".join([daily_salt(day), str(release.pk), ip, user_agent])
     digest = salted_hmac("releases.counters.visitor", message, algorithm="sha256").hexdigest()[:32]
@@ -172,7 +159,7 @@ def pending_key(pk):
 
 
 def buffered():
-    return getattr(settings, "VIEW_COUNT_MODE", "direct") == "buffered"
+    return settings.VIEW_COUNT_MODE == "buffered"
 
 
 def record_view(request, release):
@@ -194,7 +181,7 @@ def record_view(request, release):
     """
     if not should_count(request, release):
         return False
-    window = getattr(settings, "VIEW_COUNT_WINDOW_SECONDS", 30 * 60)
+    window = settings.VIEW_COUNT_WINDOW_SECONDS
     try:
         if not cache.add(visitor_key(request, release), 1, timeout=window):
             return False
