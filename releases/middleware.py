@@ -1,4 +1,4 @@
-"""Thai first: the interface is Thai unless the reader chose English with the switch (a cookie)."""
+"""Site-wide request handling: Thai first unless the reader chose English, and the security headers Django lacks."""
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -25,4 +25,23 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
         # The page depends on the language cookie: shared caches must key on cookies.
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+# Features the site never uses, refused to any page or frame (browsing-topics is the Topics
+# API that replaced FLoC's interest-cohort).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+
+
+class SecurityHeadersMiddleware:
+    """Cross-Origin-Resource-Policy and Permissions-Policy on every response, static files included
+    (Django's SecurityMiddleware sets the others but not these)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
