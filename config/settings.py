@@ -199,6 +199,10 @@ AXES_CLIENT_IP_CALLABLE = "releases.clients.client_address"
 # Trusted reverse proxies that append to X-Forwarded-For (axes and the view counter read it).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 
+# Version history (django-simple-history): staff who may change a row may restore an earlier
+# version of it (releases/history_admin.py); True hides and refuses reverts for everyone.
+SIMPLE_HISTORY_REVERT_DISABLED = env_bool("NEWSROOM_HISTORY_REVERT_DISABLED", False)
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
