@@ -148,9 +148,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, degraded to misses while Redis is unreachable.
+            "BACKEND": "releases.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
+            # A Redis that hangs must not hang the pages: they render without it (releases/outages.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("NEWSROOM_REDIS_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("NEWSROOM_REDIS_TIMEOUT_MS", 500) / 1000,
+            },
         }
     }
 else:
@@ -173,6 +179,10 @@ else:
 # Whole public pages for anonymous readers (releases/caching.py); invalidated on every change.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# A page that was not found (an out-of-range page number, say) is remembered this long.
+NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS = env_int("NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS", 60)
+# With local-memory caches (one per worker), the file through which workers learn of a change.
+NEWSROOM_PAGE_CACHE_FILE = os.environ.get("NEWSROOM_PAGE_CACHE_FILE", "").strip() or str(VAR_DIR / "page-cache-generation")
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

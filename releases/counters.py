@@ -2,7 +2,6 @@
 
 import datetime
 import ipaddress
-import logging
 import re
 import secrets
 
@@ -13,10 +12,9 @@ from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import outages
 from .clients import client_address
 from .models import Release
-
-logger = logging.getLogger(__name__)
 
 # User-Agent fragments of crawlers, link-preview fetchers, monitors and scripts, matched
 # case-insensitively anywhere in the header. The one list of "not a reader" agents.
@@ -181,16 +179,20 @@ def record_view(request, release):
     """
     if not should_count(request, release):
         return False
-    window = settings.VIEW_COUNT_WINDOW_SECONDS
+    if not outages.cache.available():
+        return False  # the cache is down: the view is lost (docs/deploy.md, "Failure modes")
     try:
-        if not cache.add(visitor_key(request, release), 1, timeout=window):
+        if not cache.add(visitor_key(request, release), 1, timeout=settings.VIEW_COUNT_WINDOW_SECONDS):
+            outages.cache.succeeded()
             return False
         if buffered():
             _add_pending(release.pk)
+            outages.cache.succeeded()
             return True
-    except Exception:
-        logger.warning("View of release %s not counted: cache unavailable", release.pk, exc_info=True)
+    except Exception as error:  # the cache client's own errors (redis.ConnectionError, ...)
+        outages.cache.failed(error)  # logged once per outage, not per lost view
         return False
+    outages.cache.succeeded()
     counted = _increment(release.pk)
     if counted:
         # The page being rendered shows the view it is counting; save() never writes view_count.
@@ -205,12 +207,16 @@ def _increment(pk):
         if connection.in_atomic_block:
             # A savepoint, so a failure here cannot break the caller's transaction.
             with transaction.atomic():
-                return update.update(view_count=F("view_count") + 1) == 1
-        return update.update(view_count=F("view_count") + 1) == 1
-    except DatabaseError:
-        # E.g. SQLite's busy timeout behind a long import: a lost view, not a failed page.
-        logger.warning("View of release %s not counted: database busy", pk, exc_info=True)
+                counted = update.update(view_count=F("view_count") + 1) == 1
+        else:
+            counted = update.update(view_count=F("view_count") + 1) == 1
+    except DatabaseError as error:
+        # E.g. SQLite's busy timeout behind a long import, or the database gone: a lost view,
+        # not a failed page, logged once per outage rather than with a traceback per view.
+        outages.database.failed(error)
         return False
+    outages.database.succeeded()
+    return counted
 
 
 def _add_pending(pk, delta=1):
@@ -226,12 +232,12 @@ def _add_pending(pk, delta=1):
 
 def displayed_views(release):
     """The count to show: stored, plus in buffered mode the views still waiting in the cache."""
-    if not buffered():
+    if not buffered() or not outages.cache.available():
         return release.view_count
     try:
         return release.view_count + (cache.get(pending_key(release.pk)) or 0)
-    except Exception:
-        logger.warning("Pending views of release %s unavailable", release.pk, exc_info=True)
+    except Exception as error:
+        outages.cache.failed(error)
         return release.view_count
 
 
@@ -239,11 +245,11 @@ def annotate_displayed_views(releases):
     """Set `views_shown` on each release (stored + pending) with at most one cache call."""
     releases = list(releases)
     pending = {}
-    if buffered() and releases:
+    if buffered() and releases and outages.cache.available():
         try:
             pending = cache.get_many([pending_key(release.pk) for release in releases])
-        except Exception:
-            logger.warning("Pending views unavailable", exc_info=True)
+        except Exception as error:
+            outages.cache.failed(error)
     for release in releases:
         release.views_shown = release.view_count + (pending.get(pending_key(release.pk)) or 0)
     return releases
