@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files get the headers too.
     "releases.middleware.SecurityHeadersMiddleware",
+    # A database outage is a 503 with Retry-After, logged once (its process_exception).
+    "releases.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Thai unless the reader switched to English (the Accept-Language header is not used).
@@ -184,6 +186,9 @@ NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS = env_int("NEWSROOM_PAGE_CACHE_NOT_FOUND_S
 # With local-memory caches (one per worker), the file through which workers learn of a change.
 NEWSROOM_PAGE_CACHE_FILE = os.environ.get("NEWSROOM_PAGE_CACHE_FILE", "").strip() or str(VAR_DIR / "page-cache-generation")
 
+# Seconds a client is asked to wait (Retry-After) while the database is unreachable.
+NEWSROOM_RETRY_AFTER_SECONDS = env_int("NEWSROOM_RETRY_AFTER_SECONDS", 30)
+
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -291,12 +296,13 @@ NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusal_without_traceback": {"()": "releases.logs.RefusalWithoutTraceback"}},
+    "filters": {"expected_responses": {"()": "releases.logs.ExpectedResponses"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # A refused request (403) is an expected outcome: one line, not a traceback each time.
-        "django.request": {"filters": ["refusal_without_traceback"]},
+        # Refusals (403) in one line, not a traceback each time; outages (503) are logged once
+        # by releases.outages, not once per request.
+        "django.request": {"filters": ["expected_responses"]},
     },
 }

@@ -30,7 +30,7 @@ class Outage:
         if not self.down:
             self.down = True
             self.episodes += 1
-            logger.error("%s unavailable (%s: %s); retrying every %d s", self.name, type(error).__name__, error, self.retry_seconds)
+            logger.error("%s unavailable (%s: %s)", self.name, type(error).__name__, error)
 
     def succeeded(self):
         # Ignored while retrying waits: the call that reports it may have been served by a

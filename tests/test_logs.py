@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from releases.logs import RefusalWithoutTraceback
+from releases.logs import ExpectedResponses
 
 pytestmark = pytest.mark.django_db
 
@@ -25,4 +25,4 @@ def test_an_error_keeps_its_traceback():
     except ValueError:
         record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), sys.exc_info())
     record.status_code = 500
-    assert RefusalWithoutTraceback().filter(record) and record.exc_info is not None
+    assert ExpectedResponses().filter(record) and record.exc_info is not None
