@@ -165,7 +165,8 @@ def record_view(request, release):
 
     Call it for every request the detail page answers, INCLUDING when the response comes
     from a page cache: counting is independent of rendering, so a cached page still counts.
-    It never raises for a cache outage (the view is then not counted and a warning logged).
+    It never raises for a cache or database outage: the view is then not counted, and the outage
+    logged once (releases/outages.py), not once per lost view.
 
     Not counted: other methods than GET (HEAD too), staff (editors, the admin's preview),
     releases that are not public, crawlers and link-preview fetchers, prefetch/prerender, and
@@ -182,17 +183,15 @@ def record_view(request, release):
     if not outages.cache.available():
         return False  # the cache is down: the view is lost (docs/deploy.md, "Failure modes")
     try:
-        if not cache.add(visitor_key(request, release), 1, timeout=settings.VIEW_COUNT_WINDOW_SECONDS):
-            outages.cache.succeeded()
-            return False
-        if buffered():
+        new_reader = cache.add(visitor_key(request, release), 1, timeout=settings.VIEW_COUNT_WINDOW_SECONDS)
+        if new_reader and buffered():
             _add_pending(release.pk)
-            outages.cache.succeeded()
-            return True
     except Exception as error:  # the cache client's own errors (redis.ConnectionError, ...)
         outages.cache.failed(error)  # logged once per outage, not per lost view
         return False
     outages.cache.succeeded()
+    if not new_reader or buffered():
+        return new_reader
     counted = _increment(release.pk)
     if counted:
         # The page being rendered shows the view it is counting; save() never writes view_count.
