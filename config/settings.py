@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get the headers too.
+    "releases.middleware.SecurityHeadersMiddleware",
+    # A database outage is a 503 with Retry-After, logged once (its process_exception).
+    "releases.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files come pre-compressed); compresses public pages only.
     "releases.compression.PublicGZipMiddleware",
@@ -148,9 +152,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, degraded to misses while Redis is unreachable.
+            "BACKEND": "releases.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
+            # A Redis that hangs must not hang the pages: they render without it (releases/outages.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("NEWSROOM_REDIS_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("NEWSROOM_REDIS_TIMEOUT_MS", 500) / 1000,
+            },
         }
     }
 else:
@@ -173,6 +183,13 @@ else:
 # Whole public pages for anonymous readers (releases/caching.py); invalidated on every change.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# A page that was not found (an out-of-range page number, say) is remembered this long.
+NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS = env_int("NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS", 60)
+# With local-memory caches (one per worker), the file through which workers learn of a change.
+NEWSROOM_PAGE_CACHE_FILE = os.environ.get("NEWSROOM_PAGE_CACHE_FILE", "").strip() or str(VAR_DIR / "page-cache-generation")
+
+# Seconds a client is asked to wait (Retry-After) while the database is unreachable.
+NEWSROOM_RETRY_AFTER_SECONDS = env_int("NEWSROOM_RETRY_AFTER_SECONDS", 30)
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -185,14 +202,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: lock a username+IP pair out after repeated failures, for a cool-off period.
+# django-axes: an address is locked out after repeated failures, whichever usernames it tried
+# (so spraying many usernames is limited), for a cool-off period. The address is the client's
+# behind the trusted proxies (releases/clients.py, as for the view counter): keyed on the
+# username, or on the proxy's address, five bad passwords would lock a user out for everyone.
+# Failures are not wiped by a success: an attacker with one account of their own could
+# otherwise sign in between guesses; they expire after the cool-off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "releases.clients.client_address"
 # Trusted reverse proxies that append to X-Forwarded-For (axes and the view counter read it).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+
+# Version history (django-simple-history): staff who may change a row may restore an earlier
+# version of it (releases/history_admin.py); True hides and refuses reverts for everyone.
+SIMPLE_HISTORY_REVERT_DISABLED = env_bool("NEWSROOM_HISTORY_REVERT_DISABLED", False)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -276,9 +302,13 @@ if NEWSROOM_BENCH_VIEWS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_responses": {"()": "releases.logs.ExpectedResponses"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Refusals (403) in one line, not a traceback each time; outages (503) are logged once
+        # by releases.outages, not once per request.
+        "django.request": {"filters": ["expected_responses"]},
     },
 }

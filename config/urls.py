@@ -19,7 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", cache_public_page(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
-    path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap, query=["p"]), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("releases.urls")),
 ]
 

@@ -9,16 +9,16 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
+from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
 
 admin.site.site_header = _("Newsroom administration")
@@ -185,23 +185,6 @@ class ReleaseAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
-def _require_ids(*values):
-    if not all(str(value).isascii() and str(value).isdigit() for value in values):
-        raise Http404
-
-
-class NumericHistoryVersionMixin:
-    """simple_history looks a row and version up by whatever the URL holds: 'abc' would be a 500, not a 404."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        _require_ids(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _require_ids(object_id, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 class NumericSelectionMixin:
     """Django filters pk__in by the posted checkboxes as they are: 'abc' or 10**20 in a
     hand-made action POST would be a 500; it is refused as no selection instead."""
@@ -236,7 +219,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -417,7 +400,7 @@ class OfficialAdminForm(forms.ModelForm):
 
 
 @admin.register(Official)
-class OfficialAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class OfficialAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
     form = OfficialAdminForm
     list_display = ["__str__", "name_en", "current_position", "slug"]
     search_fields = ["name_th", "name_en", "aliases", "slug"]
@@ -438,7 +421,7 @@ class OfficialAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFa
 
 
 @admin.register(Category)
-class CategoryAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, SimpleHistoryAdmin):
+class CategoryAdmin(NumericSelectionMixin, HistoryAdmin):
     list_display = ["name_th", "name_en", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_th", "name_en"]

@@ -4,7 +4,10 @@ Keys carry a generation token. Saving or deleting a release, official, position,
 category starts a new generation (signals below), and so does the moment the next scheduled
 release becomes public: the generation's state remembers that moment (one query when the
 generation starts) and each request compares it with the clock, so no job is needed.
-Staff, and anyone with a session, never get a cached page and never fill the cache.
+Staff (a valid staff session) never get a cached page and never fill the cache. A page's key is
+made of what the view reads: the canonical host, the path, the language and the query parameters
+the view declares (others are dropped before the view runs). The cache is an accelerator: when it
+is unreachable pages render from the database, logged once per outage (releases/outages.py).
 """
 
 import bisect
@@ -20,24 +23,21 @@ import zlib
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import Http404, QueryDict
+from django.http.request import split_domain_port
 from django.utils import timezone, translation
 
+from . import outages
 from .models import Category, Official, Position, Release, ReleaseImage
 
 STATE_KEY = "pages:state"
 # Due times remembered per generation; after that many have passed, one more query.
 DUE_AHEAD = 50
 HIT_HEADER = "X-Page-Cache"
-
-
-def enabled():
-    return getattr(settings, "NEWSROOM_PAGE_CACHE", True)
-
-
-def timeout():
-    return getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# Stored in place of a page whose view raised Http404 (an out-of-range page, say).
+NOT_FOUND = b"404"
 
 
 # --- generations ---------------------------------------------------------------------
@@ -55,7 +55,7 @@ def _process_local():
 
 
 def _generation_file():
-    return getattr(settings, "NEWSROOM_PAGE_CACHE_FILE", None) or os.path.join(settings.VAR_DIR, "page-cache-generation")
+    return settings.NEWSROOM_PAGE_CACHE_FILE
 
 
 def _file_generation():
@@ -139,8 +139,33 @@ def _content_changed(**kwargs):
         return
     # Now (cheap), and once more when the transaction commits: a page rendered from the old
     # rows in between would otherwise be cached in the new generation.
-    bump()
-    transaction.on_commit(bump_and_prepare)
+    _guarded(bump)
+    transaction.on_commit(functools.partial(_guarded, bump_and_prepare))
+
+
+# Outages of the cache this process has recovered from (see _guarded).
+_recovered = 0
+
+
+def _guarded(operation, *args):
+    """operation(*args), or None while the cache is unreachable: an edit or a page must not fail
+    because an accelerator did. After an outage a new generation starts first: changes made while
+    the cache was unreachable could not invalidate the pages it still holds."""
+    global _recovered
+    if not outages.cache.available():
+        return None
+    try:
+        if outages.cache.episodes != _recovered:
+            bump()
+            outages.cache.succeeded()  # ignored if the bump only reached a fallback
+            if not outages.cache.down:
+                _recovered = outages.cache.episodes
+        result = operation(*args)
+    except Exception as error:  # any backend's own errors (e.g. a plain RedisCache's)
+        outages.cache.failed(error)
+        return None
+    outages.cache.succeeded()  # ignored if the operation only reached a fallback
+    return result
 
 
 for _model in (Release, Official, Position, ReleaseImage, Category):
@@ -152,14 +177,25 @@ m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch
 # --- the view wrapper ------------------------------------------------------------------
 
 def cacheable_request(request):
-    """Anonymous reads only: a session (staff signed in) or a pending message means no cache."""
+    """Anonymous reads only: staff signed in, a pending message or credentials mean no cache."""
     return (
-        enabled()
+        settings.NEWSROOM_PAGE_CACHE
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
+        and not _staff(request)
     )
+
+
+def _staff(request):
+    # Only a session that really belongs to staff: a made-up session cookie must not bypass the
+    # cache (one session lookup, only for requests that carry the cookie).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    try:
+        return request.user.is_staff
+    except DatabaseError:
+        return False  # the database is down: whatever the cache holds is the best answer
 
 
 def cacheable_response(request, response):
@@ -173,38 +209,82 @@ def cacheable_response(request, response):
     )
 
 
+def canonical_host(request):
+    """The validated host in one spelling: lower case, no trailing dot, and a port only when it
+    is the one this server answers on and not the scheme's default; a host matched only by a
+    wildcard in ALLOWED_HOSTS becomes the first host named there."""
+    domain, port = split_domain_port(request.get_host())  # raises DisallowedHost (a 400) first
+    named = [host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+    if domain not in named and named:
+        domain = split_domain_port(named[0])[0] or domain
+    default = "443" if request.is_secure() else "80"
+    if port and port != default and port == str(request.META.get("SERVER_PORT", "")):
+        return f"{domain}:{port}"
+    return domain
+
+
+def query_parameters(view):
+    """The query parameters a class-based view reads: its filters' and its page number."""
+    view_class = getattr(view, "view_class", None)
+    names = list(getattr(getattr(view_class, "filterset_class", None), "base_filters", ()))
+    if getattr(view_class, "paginate_by", None):
+        names.append(view_class.page_kwarg)
+    return tuple(names)
+
+
+def _keep_only(request, names):
+    """Drop every query parameter the view does not read (and repeats of one it does), before
+    it runs: the page then depends on nothing the key leaves out, links included."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            kept[name] = request.GET[name]  # the last value, the one QueryDict.get() gives a view
+    query = kept.urlencode()
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query, encoding=request.encoding)
+        request.META["QUERY_STRING"] = query
+
+
 def page_key(request, token):
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    url = f"{request.scheme}://{canonical_host(request)}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]
     return f"pages:{token}:{translation.get_language()}:{digest}"
 
 
-def cache_public_page(view, count_views=False):
+def cache_public_page(view, count_views=False, query=None):
     """Serve `view`'s anonymous GETs from the cache. count_views: a release detail page,
-    whose cached copy must still count the view (counters.record_view) on every hit."""
+    whose cached copy must still count the view (counters.record_view) on every hit.
+    query: the query parameters the view reads (by default found from a class-based view's
+    filters and pagination; a function view reads none unless told)."""
+    names = query_parameters(view) if query is None else tuple(query)
 
     def cached_view(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            _keep_only(request, names)
         if not cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, current_token())
-        entry = page_cache().get(key)
+        request.META["HTTP_HOST"] = canonical_host(request)  # absolute links as the key says
+        token = _guarded(current_token)
+        key = page_key(request, token) if token else None
+        entry = _guarded(page_cache().get, key) if key else None
+        if entry == NOT_FOUND:
+            raise Http404
         if entry is not None:
-            response, counted_release = pickle.loads(zlib.decompress(entry))
-            if count_views and counted_release:
-                from . import counters
-
-                pk, publish_at = counted_release
-                counters.record_view(request, Release(pk=pk, status=Release.Status.PUBLISHED, publish_at=publish_at))
-            response[HIT_HEADER] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
+            return _hit(request, entry, count_views)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            if key:
+                _guarded(page_cache().set, key, NOT_FOUND, settings.NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS)
+            raise
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if cacheable_response(request, response):
+        if key and cacheable_response(request, response):
             counted_release = _counted_release(response) if count_views else None
             # Compressed: a page is ~20-40 KB of HTML and ~4-8 KB compressed, so a worker's
             # local-memory cache (or Redis) holds five times the pages in the same memory.
-            page_cache().set(key, zlib.compress(pickle.dumps((response, counted_release)), 1), timeout())
+            entry = zlib.compress(pickle.dumps((response, counted_release)), 1)
+            _guarded(page_cache().set, key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
         response[HIT_HEADER] = "miss"
         return response
 
@@ -212,6 +292,17 @@ def cache_public_page(view, count_views=False):
     if hasattr(view, "view_class"):
         cached_view.view_class = view.view_class  # what reverse() and resolve() report
     return cached_view
+
+
+def _hit(request, entry, count_views):
+    response, counted_release = pickle.loads(zlib.decompress(entry))
+    if count_views and counted_release:
+        from . import counters
+
+        pk, publish_at = counted_release
+        counters.record_view(request, Release(pk=pk, status=Release.Status.PUBLISHED, publish_at=publish_at))
+    response[HIT_HEADER] = "hit"
+    return response
 
 
 def _counted_release(response):

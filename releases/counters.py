@@ -2,7 +2,6 @@
 
 import datetime
 import ipaddress
-import logging
 import re
 import secrets
 
@@ -13,9 +12,9 @@ from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import outages
+from .clients import client_address
 from .models import Release
-
-logger = logging.getLogger(__name__)
 
 # User-Agent fragments of crawlers, link-preview fetchers, monitors and scripts, matched
 # case-insensitively anywhere in the header. The one list of "not a reader" agents.
@@ -106,20 +105,6 @@ def should_count(request, release):
     return not is_bot(request.headers.get("User-Agent"))
 
 
-def client_ip(request):
-    """The reader's address: REMOTE_ADDR, or with DJANGO_PROXY_COUNT trusted proxies in front,
-    the X-Forwarded-For entry that the outermost trusted proxy saw connect."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = getattr(settings, "PROXY_COUNT", 0) or 0
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-        if forwarded:
-            return forwarded[0]
-    return remote
-
-
 def _normalised_ip(ip):
     # One IPv6 /64 is one household or phone whose privacy addresses rotate; an IPv4-mapped
     # IPv6 address is the IPv4 reader.
@@ -160,7 +145,7 @@ def daily_salt(day=None):
 def visitor_key(request, release):
     """Cache key naming (reader, release, day) without anything that identifies the reader."""
     day = _today()
-    ip = _normalised_ip(client_ip(request))
+    ip = _normalised_ip(client_address(request))
     user_agent = request.headers.get("User-Agent", "")
     message = "\x1f".join([daily_salt(day), str(release.pk), ip, user_agent])
     digest = salted_hmac("releases.counters.visitor", message, algorithm="sha256").hexdigest()[:32]
@@ -172,7 +157,7 @@ def pending_key(pk):
 
 
 def buffered():
-    return getattr(settings, "VIEW_COUNT_MODE", "direct") == "buffered"
+    return settings.VIEW_COUNT_MODE == "buffered"
 
 
 def record_view(request, release):
@@ -180,7 +165,8 @@ def record_view(request, release):
 
     Call it for every request the detail page answers, INCLUDING when the response comes
     from a page cache: counting is independent of rendering, so a cached page still counts.
-    It never raises for a cache outage (the view is then not counted and a warning logged).
+    It never raises for a cache or database outage: the view is then not counted, and the outage
+    logged once (releases/outages.py), not once per lost view.
 
     Not counted: other methods than GET (HEAD too), staff (editors, the admin's preview),
     releases that are not public, crawlers and link-preview fetchers, prefetch/prerender, and
@@ -194,16 +180,18 @@ def record_view(request, release):
     """
     if not should_count(request, release):
         return False
-    window = getattr(settings, "VIEW_COUNT_WINDOW_SECONDS", 30 * 60)
+    if not outages.cache.available():
+        return False  # the cache is down: the view is lost (docs/deploy.md, "Failure modes")
     try:
-        if not cache.add(visitor_key(request, release), 1, timeout=window):
-            return False
-        if buffered():
+        new_reader = cache.add(visitor_key(request, release), 1, timeout=settings.VIEW_COUNT_WINDOW_SECONDS)
+        if new_reader and buffered():
             _add_pending(release.pk)
-            return True
-    except Exception:
-        logger.warning("View of release %s not counted: cache unavailable", release.pk, exc_info=True)
+    except Exception as error:  # the cache client's own errors (redis.ConnectionError, ...)
+        outages.cache.failed(error)  # logged once per outage, not per lost view
         return False
+    outages.cache.succeeded()
+    if not new_reader or buffered():
+        return new_reader
     counted = _increment(release.pk)
     if counted:
         # The page being rendered shows the view it is counting; save() never writes view_count.
@@ -218,12 +206,16 @@ def _increment(pk):
         if connection.in_atomic_block:
             # A savepoint, so a failure here cannot break the caller's transaction.
             with transaction.atomic():
-                return update.update(view_count=F("view_count") + 1) == 1
-        return update.update(view_count=F("view_count") + 1) == 1
-    except DatabaseError:
-        # E.g. SQLite's busy timeout behind a long import: a lost view, not a failed page.
-        logger.warning("View of release %s not counted: database busy", pk, exc_info=True)
+                counted = update.update(view_count=F("view_count") + 1) == 1
+        else:
+            counted = update.update(view_count=F("view_count") + 1) == 1
+    except DatabaseError as error:
+        # E.g. SQLite's busy timeout behind a long import, or the database gone: a lost view,
+        # not a failed page, logged once per outage rather than with a traceback per view.
+        outages.database.failed(error)
         return False
+    outages.database.succeeded()
+    return counted
 
 
 def _add_pending(pk, delta=1):
@@ -239,12 +231,12 @@ def _add_pending(pk, delta=1):
 
 def displayed_views(release):
     """The count to show: stored, plus in buffered mode the views still waiting in the cache."""
-    if not buffered():
+    if not buffered() or not outages.cache.available():
         return release.view_count
     try:
         return release.view_count + (cache.get(pending_key(release.pk)) or 0)
-    except Exception:
-        logger.warning("Pending views of release %s unavailable", release.pk, exc_info=True)
+    except Exception as error:
+        outages.cache.failed(error)
         return release.view_count
 
 
@@ -252,11 +244,11 @@ def annotate_displayed_views(releases):
     """Set `views_shown` on each release (stored + pending) with at most one cache call."""
     releases = list(releases)
     pending = {}
-    if buffered() and releases:
+    if buffered() and releases and outages.cache.available():
         try:
             pending = cache.get_many([pending_key(release.pk) for release in releases])
-        except Exception:
-            logger.warning("Pending views unavailable", exc_info=True)
+        except Exception as error:
+            outages.cache.failed(error)
     for release in releases:
         release.views_shown = release.view_count + (pending.get(pending_key(release.pk)) or 0)
     return releases

@@ -35,6 +35,16 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_outage(monkeypatch):
+    """Each test starts with the cache and the database known to be up (the state is per process)."""
+    from releases import caching, outages
+
+    monkeypatch.setattr(outages, "cache", outages.Outage("Cache"))
+    monkeypatch.setattr(caching, "_recovered", 0)
+    monkeypatch.setattr(outages, "database", outages.Outage("Database", retry_seconds=0))
+
+
 @pytest.fixture
 def editor(db):
     from tests.factories import make_user

@@ -347,3 +347,26 @@ class TestSignInThrottle:
         response = client.post(login, {"username": "victim", "password": "pw-victimvictim"})
         assert response.status_code == 429 or "locked" in response.content.decode().lower()
         assert "_auth_user_id" not in client.session
+
+    def test_lock_out_is_keyed_by_the_forwarded_client_address(self, client, settings):
+        """Behind the proxy, one client's bad passwords do not lock the account for another client."""
+        settings.PROXY_COUNT = 1
+        make_user("victim")
+        login = reverse("admin:login")
+        attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+        colleague = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(login, {"username": "victim", "password": "wrong"}, **attacker)
+        assert client.post(login, {"username": "victim", "password": "pw-victimvictim"}, **attacker).status_code == 429
+        response = client.post(login, {"username": "victim", "password": "pw-victimvictim"}, **colleague)
+        assert response.status_code == 302
+        assert "_auth_user_id" in client.session
+
+    def test_spraying_many_usernames_from_one_address_is_limited(self, client, settings):
+        make_user("victim")
+        login = reverse("admin:login")
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            client.post(login, {"username": f"guess{number}", "password": "wrong"}, REMOTE_ADDR="198.51.100.7")
+        response = client.post(login, {"username": "victim", "password": "pw-victimvictim"}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session

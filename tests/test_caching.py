@@ -301,3 +301,154 @@ def test_deferred_without_changes_keeps_the_generation():
     with caching.deferred():
         pass
     assert caching.current_token() == token
+
+
+# --- the cache unreachable ------------------------------------------------------------
+
+def unreachable(backend="releases.cache_backends.ResilientRedisCache"):
+    """CACHES with Redis at a port where nothing listens."""
+    return {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def public_urls():
+    release = ReleaseFactory()
+    official = PositionFactory().official
+    release.officials.add(official)
+    return [
+        "/", "/?page=1", release.get_absolute_url(), reverse("releases:officials"), official.get_absolute_url(),
+        reverse("releases:feed-rss"), reverse("releases:category-feed-atom", args=[release.category.slug]), reverse("sitemap"),
+    ]
+
+
+class TestCacheOutage:
+    @pytest.mark.parametrize("mode", ["direct", "buffered"])
+    @pytest.mark.parametrize("backend", ["releases.cache_backends.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache"])
+    def test_every_public_page_renders_from_the_database_logged_once(self, client, settings, caplog, mode, backend):
+        urls = public_urls()
+        settings.CACHES = unreachable(backend)
+        settings.VIEW_COUNT_MODE = mode
+        for url in urls + urls:
+            response = get(client, url)
+            assert response.status_code == 200, url
+            assert response["X-Page-Cache"] == "miss"
+        outage_lines = [record for record in caplog.records if record.name == "releases.outages"]
+        assert len(outage_lines) == 1 and outage_lines[0].exc_info is None
+        assert "Cache unavailable" in outage_lines[0].getMessage()
+
+    def test_an_edit_or_a_search_while_the_cache_is_unreachable_still_works(self, client, settings):
+        settings.CACHES = unreachable()
+        release = ReleaseFactory(title="ก่อน")
+        release.title = "หลัง"
+        release.save()
+        assert Release.objects.get(pk=release.pk).title == "หลัง"
+        response = get(client, "/?q=หลัง")
+        assert response.status_code == 200 and release.get_absolute_url() in response.content.decode()
+
+    def test_the_cache_comes_back_by_itself_without_stale_pages(self, client, monkeypatch, caplog):
+        release = ReleaseFactory(title="ฉบับเดิม")
+        get(client, "/")
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+        page_cache = caching.page_cache()
+
+        def refused(*args, **kwargs):
+            raise ConnectionError("connection refused")
+
+        with monkeypatch.context() as outage:
+            for name in ("get", "set", "delete"):
+                outage.setattr(page_cache, name, refused)
+            release.title = "ฉบับแก้ไข"
+            release.save()  # cannot start a new generation: the cache is unreachable
+            assert "ฉบับแก้ไข" in get(client, "/").content.decode()
+        monkeypatch.setattr(caching.outages.cache, "retry_seconds", 0)
+        caching.outages.cache.failed(ConnectionError("still down"))  # the retry time has passed
+        back = get(client, "/")
+        assert back["X-Page-Cache"] == "miss" and "ฉบับแก้ไข" in back.content.decode()
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+        assert caplog.text.count("Cache unavailable") == 1 and caplog.text.count("Cache available again") == 1
+
+
+# --- keys: what the view reads ------------------------------------------------------------
+
+
+class TestKeys:
+    def test_junk_query_parameters_make_no_new_keys(self, client):
+        ReleaseFactory()
+        assert get(client, "/?utm_source=x")["X-Page-Cache"] == "miss"
+        for junk in ("/", "/?utm_source=y", "/?a=1&b=2", "/?page=1&page=1&x=1"[:0] + "/?fbclid=abc"):
+            assert get(client, junk)["X-Page-Cache"] == "hit", junk
+
+    def test_parameters_the_view_reads_still_make_their_own_pages(self, client):
+        ReleaseFactory(language="th")
+        get(client, "/")
+        assert get(client, "/?language=en")["X-Page-Cache"] == "miss"
+        assert get(client, "/?language=en&junk=1")["X-Page-Cache"] == "hit"
+
+    def test_junk_parameters_never_reach_the_page(self, client):
+        for _ in range(25):
+            ReleaseFactory()
+        page = get(client, "/?language=th&evil=%22%3E").content.decode()
+        assert "evil" not in page and "language=th" in page
+
+    @pytest.mark.parametrize("host", ["TESTSERVER", "testserver.", "testserver:80", "testserver:4444"])
+    def test_host_spellings_and_ports_make_no_new_keys(self, client, host):
+        ReleaseFactory()
+        get(client, "/")
+        response = get(client, "/", HTTP_HOST=host)
+        assert response["X-Page-Cache"] == "hit"
+
+    def test_a_host_matched_by_a_wildcard_is_keyed_and_linked_as_the_named_host(self, client, settings):
+        settings.ALLOWED_HOSTS = ["news.example.org", ".example.org"]
+        release = ReleaseFactory()
+        get(client, release.get_absolute_url(), HTTP_HOST="news.example.org")
+        response = get(client, release.get_absolute_url(), HTTP_HOST="junk123.example.org")
+        assert response["X-Page-Cache"] == "hit"
+        assert "junk123" not in response.content.decode()
+
+    def test_a_made_up_session_cookie_does_not_bypass_the_cache(self, client, settings):
+        ReleaseFactory()
+        get(client, "/")
+        client.cookies[settings.SESSION_COOKIE_NAME] = "x"
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+        client.cookies[settings.SESSION_COOKIE_NAME] = "abcdefghijklmnopqrstuvwxyz012345"
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+
+    def test_the_local_memory_page_cache_is_capped(self, settings):
+        assert settings.CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"] > 0
+        assert caching.page_cache()._max_entries == settings.CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"]
+
+
+class TestNotFound:
+    @pytest.mark.parametrize("url", ["/?page=999", "/officials/?page=999", "/?page=abc"])
+    def test_an_out_of_range_page_is_remembered_briefly(self, client, django_assert_num_queries, url):
+        ReleaseFactory()
+        OfficialFactory()
+        assert get(client, url).status_code == 404
+        with django_assert_num_queries(0):
+            assert get(client, url).status_code == 404
+
+    def test_the_not_found_entry_is_short_lived(self, client, monkeypatch, settings):
+        ReleaseFactory()
+        stored = []
+        page_cache = caching.page_cache()
+        original = page_cache.set
+
+        def recording_set(key, value, timeout=None, **kwargs):
+            stored.append((value, timeout))
+            return original(key, value, timeout, **kwargs)
+
+        monkeypatch.setattr(page_cache, "set", recording_set)
+        get(client, "/?page=999")
+        assert (caching.NOT_FOUND, settings.NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS) in stored
+        assert settings.NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS < settings.NEWSROOM_PAGE_CACHE_SECONDS
+
+    def test_a_release_published_later_is_not_hidden_by_a_remembered_404(self, client):
+        assert get(client, "/releases/424242/x/").status_code == 404
+        release = ReleaseFactory(pk=424242)
+        assert get(client, release.get_absolute_url()).status_code == 200
+        assert get(client, "/releases/424242/x/").status_code == 301  # to the right slug
