@@ -33,10 +33,11 @@ class ReleaseCursorPagination(CursorPagination):
         self.request = request
         self.base_url = request.build_absolute_uri()
         self.cursor = self.decode_cursor(request)
-        self.ranked = "search_tier" in queryset.query.annotations
-        if self.ranked:
-            return self._offset_page(queryset)
-        return self._keyset_page(queryset)
+        ranked = "search_tier" in queryset.query.annotations
+        if self.cursor and (self.cursor.position is None) != ranked:
+            # A search's cursor on the plain list, or the other way round (or a forged one).
+            raise NotFound(self.invalid_cursor_message)
+        return self._offset_page(queryset) if ranked else self._keyset_page(queryset)
 
     def _offset_page(self, queryset):
         offset = self.cursor.offset if self.cursor else 0
@@ -65,7 +66,7 @@ class ReleaseCursorPagination(CursorPagination):
         cursor = super().decode_cursor(request)
         if cursor is None:
             return None
-        if cursor.offset > self.max_offset:
+        if cursor.offset > self.max_offset or (cursor.position is not None and cursor.offset):
             raise NotFound(self.invalid_cursor_message)
         if cursor.position is not None:
             _parse_key(cursor.position, self.invalid_cursor_message)

@@ -1,6 +1,8 @@
 """The read API's endpoints: public-only, shapes, filters, search, cursor pagination, query budgets."""
 
+import base64
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -232,10 +234,25 @@ class TestCursorPagination:
         seen, pages = self.walk(client, "/api/v1/releases/", {"q": "ลุ่มน้ำโขง"})
         assert len(seen) == len(set(seen)) == 25 and pages == 2
 
-    @pytest.mark.parametrize("cursor", ["garbage", "cD1ub3RhZGF0ZQ==", "bz0xJnA9bm90YWRhdGU="])
-    def test_forged_cursors_are_404(self, client, cursor):
+    @pytest.mark.parametrize(
+        "params, tokens",
+        [
+            *(({}, tokens) for tokens in ("garbage", "p=notadate", "o=1&p=notadate", "o=5", "p=2021-01-01|2021-01-01T00:00:00|1")),
+            *(({"q": "ข่าว"}, tokens) for tokens in ("p=notadate", "p=2021-01-01|2021-01-01T00:00:00%2B00:00|1")),
+        ],
+    )
+    def test_forged_cursors_are_404(self, client, tokens, params):
         ReleaseFactory()
-        assert client.get("/api/v1/releases/", {"cursor": cursor}).status_code == 404
+        cursor = base64.b64encode(tokens.encode()).decode()
+        assert client.get("/api/v1/releases/", {**params, "cursor": cursor}).status_code == 404
+
+    def test_a_search_cursor_is_an_offset_and_a_list_cursor_a_key(self, client):
+        for n in range(25):
+            ReleaseFactory(title=f"ความร่วมมือลุ่มน้ำโขง ครั้งที่ {n}")
+        searched = client.get("/api/v1/releases/", {"q": "ลุ่มน้ำโขง"}).json()["next"]
+        listed = client.get("/api/v1/releases/").json()["next"]
+        assert client.get(listed + "&q=" + quote("ลุ่มน้ำโขง")).status_code == 404
+        assert client.get(searched.replace("q=", "x=")).status_code == 404
 
 
 class TestOfficialsAndCategories:
