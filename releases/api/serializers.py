@@ -2,6 +2,7 @@
 
 from django.template.defaultfilters import linebreaksbr, urlize
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -84,7 +85,7 @@ class RenditionSizesSerializer(serializers.Serializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The display size (JPEG), or the stored photo itself.")
+    url = serializers.SerializerMethodField(help_text=_("The display size (JPEG), or the stored photo itself."))
     renditions = serializers.SerializerMethodField()
 
     class Meta:
@@ -137,15 +138,15 @@ class ReleaseListSerializer(ReleaseLinkSerializer):
 
 
 class ReleaseDetailSerializer(ReleaseListSerializer):
-    body_html = serializers.SerializerMethodField(help_text="The body as HTML: paragraphs, line breaks and links, escaped.")
+    body_html = serializers.SerializerMethodField(help_text=_("The body as HTML: paragraphs, line breaks and links, escaped."))
     officials = serializers.SerializerMethodField()
-    translation = serializers.SerializerMethodField(help_text="The same release in the other language, when it is public.")
+    translation = serializers.SerializerMethodField(help_text=_("The same release in the other language, when it is public."))
     view_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Release
         fields = (*ReleaseListSerializer.Meta.fields, "body", "body_html", "officials", "translation", "view_count")
-        extra_kwargs = {"body": {"help_text": "Plain text; paragraphs separated by a blank line."}}
+        extra_kwargs = {"body": {"help_text": _("Plain text; paragraphs separated by a blank line.")}}
 
     def get_body_html(self, release) -> str:
         return body_html(release)

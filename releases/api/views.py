@@ -1,6 +1,7 @@
 """The API's views: read-only viewsets over published() releases, officials and categories."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, viewsets
@@ -16,22 +17,22 @@ from .serializers import CategorySerializer, OfficialSerializer, ReleaseDetailSe
 UNSHOWN_FIELDS = ("search_title", "search_summary", "search_body", "search_syllables", "import_snapshot", "source_checksum")
 
 _ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
-NOT_FOUND = OpenApiResponse(_ERROR, description="No such public item (drafts and scheduled releases included), or a bad cursor.")
-THROTTLED = OpenApiResponse(_ERROR, description="Over the rate limit: wait the Retry-After header's seconds.")
+NOT_FOUND = OpenApiResponse(_ERROR, description=_("No such public item (drafts and scheduled releases included), or a bad cursor."))
+THROTTLED = OpenApiResponse(_ERROR, description=_("Over the rate limit: wait the Retry-After header's seconds."))
 BAD_FILTER = OpenApiResponse(
     inline_serializer("FilterErrors", {"field": serializers.ListField(child=serializers.CharField(), required=False)}),
-    description="A filter's value is invalid: each field's messages.",
+    description=_("A filter's value is invalid: each field's messages."),
 )
 
 # What ReleaseFilter's own fields accept, which drf-spectacular cannot read from its custom fields.
 FILTER_PARAMETERS = [
-    OpenApiParameter("year", OpenApiTypes.STR, description="Year in either era: 2564 (Buddhist) or 2021, Thai digits too."),
-    OpenApiParameter("month", OpenApiTypes.INT, enum=list(range(1, 13)), description="Month of the release date, 1-12."),
-    OpenApiParameter("date_from", OpenApiTypes.STR, description="Released on or after: 2021-09-29 or 29/09/2564."),
-    OpenApiParameter("date_to", OpenApiTypes.STR, description="Released on or before: 2021-09-29 or 29/09/2564."),
-    OpenApiParameter("category", OpenApiTypes.STR, description="A category's slug (/api/v1/categories/)."),
-    OpenApiParameter("official", OpenApiTypes.STR, description="An official's slug (/api/v1/officials/)."),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search words, Thai or English, as in the site's search box."),
+    OpenApiParameter("year", OpenApiTypes.STR, description=_("Year in either era: 2564 (Buddhist) or 2021, Thai digits too.")),
+    OpenApiParameter("month", OpenApiTypes.INT, enum=list(range(1, 13)), description=_("Month of the release date, 1-12.")),
+    OpenApiParameter("date_from", OpenApiTypes.STR, description=_("Released on or after: 2021-09-29 or 29/09/2564.")),
+    OpenApiParameter("date_to", OpenApiTypes.STR, description=_("Released on or before: 2021-09-29 or 29/09/2564.")),
+    OpenApiParameter("category", OpenApiTypes.STR, description=_("A category's slug (/api/v1/categories/).")),
+    OpenApiParameter("official", OpenApiTypes.STR, description=_("An official's slug (/api/v1/officials/).")),
+    OpenApiParameter("q", OpenApiTypes.STR, description=_("Search words, Thai or English, as in the site's search box.")),
 ]
 
 
@@ -43,12 +44,12 @@ class ReadOnlyViewSet(CachedResponseMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Public releases, newest first (by relevance with q)",
+        summary=_("Public releases, newest first (by relevance with q)"),
         parameters=FILTER_PARAMETERS,
         responses={200: ReleaseListSerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND, 429: THROTTLED},
     ),
     retrieve=extend_schema(
-        summary="One public release", responses={200: ReleaseDetailSerializer, 404: NOT_FOUND, 429: THROTTLED}
+        summary=_("One public release"), responses={200: ReleaseDetailSerializer, 404: NOT_FOUND, 429: THROTTLED}
     ),
 )
 class ReleaseViewSet(ReadOnlyViewSet):
@@ -71,8 +72,8 @@ class ReleaseViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Officials and the positions they have held", responses={200: OfficialSerializer(many=True), 404: NOT_FOUND, 429: THROTTLED}),
-    retrieve=extend_schema(summary="One official", responses={200: OfficialSerializer, 404: NOT_FOUND, 429: THROTTLED}),
+    list=extend_schema(summary=_("Officials and the positions they have held"), responses={200: OfficialSerializer(many=True), 404: NOT_FOUND, 429: THROTTLED}),
+    retrieve=extend_schema(summary=_("One official"), responses={200: OfficialSerializer, 404: NOT_FOUND, 429: THROTTLED}),
 )
 class OfficialViewSet(ReadOnlyViewSet):
     """Officials by slug, each with every position held."""
@@ -85,8 +86,8 @@ class OfficialViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Categories, in the site's order", responses={200: CategorySerializer(many=True), 429: THROTTLED}),
-    retrieve=extend_schema(summary="One category", responses={200: CategorySerializer, 404: NOT_FOUND, 429: THROTTLED}),
+    list=extend_schema(summary=_("Categories, in the site's order"), responses={200: CategorySerializer(many=True), 429: THROTTLED}),
+    retrieve=extend_schema(summary=_("One category"), responses={200: CategorySerializer, 404: NOT_FOUND, 429: THROTTLED}),
 )
 class CategoryViewSet(ReadOnlyViewSet):
     """Release categories; a release's `category.slug` filters the list."""

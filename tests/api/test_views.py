@@ -197,6 +197,14 @@ class TestReleaseList:
         with django_assert_max_num_queries(4):
             assert client.get("/api/v1/releases/", {"year": "2564", "category": "press-release"}).status_code == 200
 
+    def test_search_stays_in_budget(self, client, django_assert_max_num_queries):
+        for n in range(25):
+            ReleaseImageFactory(release=ReleaseFactory(title=f"ความร่วมมือลุ่มน้ำโขง ครั้งที่ {n}"))
+        client.get("/api/v1/releases/", {"q": "ญี่ปุ่น"})  # a process's first search reads the index statistics once
+        with django_assert_max_num_queries(4):
+            response = client.get("/api/v1/releases/", {"q": "ลุ่มน้ำโขง"})
+        assert len(response.json()["results"]) == 20
+
 
 def ids_of(data):
     return [item["id"] for item in data["results"]]
