@@ -7,14 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, viewsets
 
 from releases.filters import ReleaseFilter
-from releases.models import Category, Official, Release
+from releases.models import Category, Official
+from releases.views import UNSHOWN_FIELDS, PublishedReleaseMixin
 
 from .caching import CachedResponseMixin
 from .pagination import ReleaseCursorPagination, SlugCursorPagination
 from .serializers import CategorySerializer, OfficialSerializer, ReleaseDetailSerializer, ReleaseListSerializer
-
-# The search index copies and import bookkeeping are large and never shown (as on the site).
-UNSHOWN_FIELDS = ("search_title", "search_summary", "search_body", "search_syllables", "import_snapshot", "source_checksum")
 
 _ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
 NOT_FOUND = OpenApiResponse(_ERROR, description=_("No such public item (drafts and scheduled releases included), or a bad cursor."))
@@ -52,14 +50,15 @@ class ReadOnlyViewSet(CachedResponseMixin, viewsets.ReadOnlyModelViewSet):
         summary=_("One public release"), responses={200: ReleaseDetailSerializer, 404: NOT_FOUND, 429: THROTTLED}
     ),
 )
-class ReleaseViewSet(ReadOnlyViewSet):
+class ReleaseViewSet(PublishedReleaseMixin, ReadOnlyViewSet):
     """Public releases only (never drafts or scheduled ones), with the public list's filters."""
 
     filterset_class = ReleaseFilter
     pagination_class = ReleaseCursorPagination
 
     def get_queryset(self):
-        releases = Release.objects.published().select_related("category").defer(*UNSHOWN_FIELDS)
+        # The site's own base: published() with its category, without the large unshown fields.
+        releases = super().get_queryset()
         if self.action == "retrieve":
             counterparts = ("translation", "translated_from")
             releases = releases.select_related(*counterparts).defer(
