@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "releases",
 ]
 
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "releases.middleware.SecurityHeadersMiddleware",
     # A database outage is a 503 with Retry-After, logged once (its process_exception).
     "releases.middleware.DatabaseOutageMiddleware",
+    # Cross-origin reads of /api/ only (docs/api.md); before anything that could answer first.
+    "releases.api.cors.ReadOnlyCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files come pre-compressed); compresses public pages only.
     "releases.compression.PublicGZipMiddleware",
@@ -298,6 +303,33 @@ NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
 NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
 if NEWSROOM_BENCH_VIEWS:
     INSTALLED_APPS += ["bench.benchapp"]
+
+# --- Read API (releases/api/, docs/api.md) ---------------------------------
+# Requests per client address (counters.client_ip) in the default cache, shared by every worker
+# when that cache is Redis: "number/second|minute|hour|day".
+NEWSROOM_API_RATE = os.environ.get("NEWSROOM_API_RATE", "120/minute")
+NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
+REST_FRAMEWORK = {
+    # Public and read-only: nobody signs in to the API, so no session or CSRF machinery runs.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["releases.api.throttling.ClientRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom API",
+    "DESCRIPTION": "Public press releases, officials and categories, read-only (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     # CSRF-exempt: the worst a forged request can do is switch a reader's language, and
     # without a token in every page the public pages stay identical for all, so cacheable.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("api/v1/", include("releases.api.urls")),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", cache_public_page(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap, query=["p"]), {"sitemaps": SITEMAPS}, name="sitemap-section"),
