@@ -305,7 +305,7 @@ if NEWSROOM_BENCH_VIEWS:
     INSTALLED_APPS += ["bench.benchapp"]
 
 # --- Read API (releases/api/, docs/api.md) ---------------------------------
-# Requests per client address (counters.client_ip) in the default cache, shared by every worker
+# Requests per client address (releases.clients.client_address) in the default cache, shared by every worker
 # when that cache is Redis: "number/second|minute|hour|day".
 NEWSROOM_API_RATE = os.environ.get("NEWSROOM_API_RATE", "120/minute")
 NEWSROOM_API_PAGE_SIZE = env_int("NEWSROOM_API_PAGE_SIZE", 20)
