@@ -174,6 +174,21 @@ for _model in (Release, Official, Position, ReleaseImage, Category):
 m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
 
 
+def guarded_token():
+    """current_token(), or None while the cache is unreachable (then nothing is cached)."""
+    return _guarded(current_token)
+
+
+def lookup(key):
+    """The entry cached under `key`, or None (also while the cache is unreachable)."""
+    return _guarded(page_cache().get, key)
+
+
+def store(key, entry, seconds=None):
+    """Cache `entry` under `key` for the page lifetime; dropped while the cache is unreachable."""
+    _guarded(page_cache().set, key, entry, seconds or settings.NEWSROOM_PAGE_CACHE_SECONDS)
+
+
 # --- the view wrapper ------------------------------------------------------------------
 
 def cacheable_request(request):
@@ -264,9 +279,9 @@ def cache_public_page(view, count_views=False, query=None):
         if not cacheable_request(request):
             return view(request, *args, **kwargs)
         request.META["HTTP_HOST"] = canonical_host(request)  # absolute links as the key says
-        token = _guarded(current_token)
+        token = guarded_token()
         key = page_key(request, token) if token else None
-        entry = _guarded(page_cache().get, key) if key else None
+        entry = lookup(key) if key else None
         if entry == NOT_FOUND:
             raise Http404
         if entry is not None:
@@ -275,7 +290,7 @@ def cache_public_page(view, count_views=False, query=None):
             response = view(request, *args, **kwargs)
         except Http404:
             if key:
-                _guarded(page_cache().set, key, NOT_FOUND, settings.NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS)
+                store(key, NOT_FOUND, settings.NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS)
             raise
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
@@ -284,7 +299,7 @@ def cache_public_page(view, count_views=False, query=None):
             # Compressed: a page is ~20-40 KB of HTML and ~4-8 KB compressed, so a worker's
             # local-memory cache (or Redis) holds five times the pages in the same memory.
             entry = zlib.compress(pickle.dumps((response, counted_release)), 1)
-            _guarded(page_cache().set, key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            store(key, entry)
         response[HIT_HEADER] = "miss"
         return response
 

@@ -32,13 +32,13 @@ class CachedResponseMixin:
 
     def _key(self, request):
         if not hasattr(self, "_cache_key"):
-            cacheable = caching.cacheable_request(request)
-            self._cache_key = caching.page_key(request, caching.current_token()) if cacheable else None
+            token = caching.guarded_token() if caching.cacheable_request(request) else None
+            self._cache_key = caching.page_key(request, token) if token else None
         return self._cache_key
 
     def _cached(self, request):
         key = self._key(request)
-        entry = caching.page_cache().get(key) if key else None
+        entry = caching.lookup(key) if key else None
         if entry is None:
             return None
         response = HttpResponse(entry["content"], status=entry["status"])
@@ -59,7 +59,7 @@ class CachedResponseMixin:
             if key and caching.cacheable_response(request, response):
                 headers = {name: response[name] for name in (*KEPT_HEADERS, "ETag", "Last-Modified")}
                 entry = {"content": response.content, "status": response.status_code, "headers": headers}
-                caching.page_cache().set(key, entry, caching.timeout())
+                caching.store(key, entry)
             if key:
                 response[caching.HIT_HEADER] = "miss"
         # A client's copy is still good: 304 and no body (Django's own rules for the headers).

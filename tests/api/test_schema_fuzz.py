@@ -60,7 +60,9 @@ def test_every_operation_answers_as_its_schema_says(api_data, keep_test_connecti
     )
     @given(case=st.one_of(schema.as_strategy(GenerationMode.POSITIVE), schema.as_strategy(GenerationMode.NEGATIVE)))
     def fuzz(case):
-        case.call_and_validate(checks=CHECKS)
+        # The in-process client does not undo gzip (public responses are compressed for clients
+        # that accept it; tests/test_compression.py covers that): ask for plain bodies.
+        case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
     fuzz()
     assert time.monotonic() - started < TIME_LIMIT_SECONDS
