@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import images, roles, thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
+from .security import audit
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -335,7 +336,12 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        before = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
+        if before != obj.status and Release.Status.PUBLISHED in (before, obj.status):
+            published = obj.status == Release.Status.PUBLISHED
+            kind = audit.SecurityEvent.Kind.RELEASE_PUBLISHED if published else audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED
+            audit.record(kind, request.user, obj, publish_at=str(obj.publish_at or ""))
 
     # --- actions -------------------------------------------------------------
     @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
@@ -354,6 +360,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
                 release.publish_at = now
             release.updated_by = request.user
             release.save()
+            audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, request.user, release)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
         if blocked:
@@ -375,6 +382,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
             release.publish_at = None
             release.updated_by = request.user
             release.save()
+            audit.record(audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED, request.user, release)
             count += 1
         self.message_user(request, ngettext("%d release unpublished.", "%d releases unpublished.", count) % count, messages.SUCCESS)
 

@@ -15,3 +15,6 @@ class ReleasesConfig(AppConfig):
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
 
         images.connect_signals()
+        from .security import audit
+
+        audit.connect_signals()

@@ -15,6 +15,8 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from . import images, thai
 from .history import HistoricalRecords
+from .security.audit import SecurityEvent  # noqa: F401 (models of the security package live in this app)
+from .security.recovery import RecoveryCodeDevice  # noqa: F401
 
 # Newest first: the order of every public list, feed and search result (ties by publication, then id).
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases.models import Release
-from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, make_user, tomorrow
+from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, login_verified, make_user, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ class TestGroups:
         from django.contrib.auth import get_user_model
 
         admin_user = get_user_model().objects.create_superuser("root", password="x" * 12)
-        client.force_login(admin_user)
+        login_verified(client, admin_user)
         page = client.get(reverse("admin:auth_group_changelist")).content.decode()
         assert "บรรณาธิการ" in page and "ผู้เผยแพร่" in page
 
@@ -242,7 +242,7 @@ class TestAdminPages:
 
     def test_preview_denied_to_staff_without_permission(self, client):
         release = ReleaseFactory(draft=True)
-        client.force_login(make_user("someone"))  # staff, no role
+        login_verified(client, make_user("someone"))  # staff, no role
         response = client.get(reverse("admin:releases_release_preview", args=[release.pk]))
         assert response.status_code in (302, 403)
 
