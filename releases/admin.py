@@ -272,12 +272,18 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        # Django lets two hand-made filter values through to a 500: a date-hierarchy part too big
-        # for a C long (OverflowError) and a NUL byte (PostgreSQL refuses it). Treated as Django
-        # treats other bad lookups: back to the list with the "invalid lookup" flag.
+        # Django lets three hand-made filter values through to a 500: a date-hierarchy part too big
+        # for a C long (OverflowError), an id past 64 bits (the database refuses it) and a NUL byte
+        # (PostgreSQL refuses it). Treated as Django treats other bad lookups: back to the list
+        # with the "invalid lookup" flag.
         hierarchy = [request.GET.get(f"release_date__{part}", "") for part in ("year", "month", "day")]
         values = [value for values in request.GET.lists() for value in values[1]]
-        if any(len(part) > 4 for part in hierarchy) or any("\x00" in value for value in values):
+        ids = {f.name for f in Release._meta.get_fields() if f.is_relation or getattr(f, "primary_key", False)} | {"pk"}
+        lookups = [value for name, values in request.GET.lists() if name.split("__")[0] in ids for value in values]
+        if (
+            any(len(part) > 4 for part in hierarchy) or any("\x00" in value for value in values)
+            or any(value.strip().lstrip("-").isdigit() and len(value.strip()) > 18 for value in lookups)
+        ):
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return super().changelist_view(request, extra_context)
 

@@ -287,7 +287,7 @@ class TestAdminPages:
     @pytest.mark.parametrize(
         "params",
         [{"release_date__year": "99999999999999999999"}, {"release_date__year": "2021", "release_date__month": "99999999999999999999"},
-         {"language__exact": "th\x00"}],
+         {"language__exact": "th\x00"}, {"category": "99999999999999999999"}, {"officials": "-99999999999999999999"}],
     )
     def test_changelist_lookups_django_lets_through_are_not_500(self, publisher_client, params):
         ReleaseFactory()
