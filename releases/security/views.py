@@ -69,7 +69,11 @@ class SecondStepView(FormView):
         return AxesProxyHandler.is_locked(self.request, credentials=self.credentials())
 
     def get_context_data(self, **kwargs):
-        return {**admin.site.each_context(self.request), "title": self.title, "next": self.next_url(), **super().get_context_data(**kwargs)}
+        return self.page_context(title=self.title, **super().get_context_data(**kwargs))
+
+    def page_context(self, **extra):
+        """The admin's own context (header, site name), so these pages look like the admin."""
+        return {**admin.site.each_context(self.request), "next": self.next_url(), **extra}
 
     def signed_in(self, device):
         """The code was right: bind the device to the session under a new session key."""
@@ -122,7 +126,7 @@ class SetUpView(SecondStepView):
         self.signed_in(device)
         record(SecurityEvent.Kind.SECOND_FACTOR_SET_UP, self.request.user, request=self.request)
         # Shown once, in this response: only their hashes are kept.
-        context = {**admin.site.each_context(self.request), "title": gettext("Your recovery codes"), "codes": codes, "next": self.next_url()}
+        context = self.page_context(title=gettext("Your recovery codes"), codes=codes)
         return TemplateResponse(self.request, "security/recovery_codes.html", context)
 
 
