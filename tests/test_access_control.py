@@ -56,7 +56,6 @@ TABLE = [
     ("roles", "get", admin("auth_group_changelist"), None, (302, 403, 403)),
     ("security audit log", "get", admin("releases_securityevent_changelist"), None, (302, 403, 403)),
     ("sign-in attempts (axes)", "get", admin("axes_accessattempt_changelist"), None, (302, 403, 403)),
-    ("authenticator devices", "get", admin("otp_totp_totpdevice_changelist"), None, (302, 403, 403)),
 ]
 
 

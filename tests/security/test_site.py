@@ -10,7 +10,8 @@ from django.urls import URLPattern, URLResolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from releases.models import Release
-from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, login_verified
+from releases.security.audit import SecurityEvent, record
+from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,25 @@ def admin_routes(patterns=None, prefix=""):
             yield entry.name, route
 
 
-def concrete(route, values):
+def ids_for(route, release):
+    """Ids of an existing row of the model the route belongs to (`<app>/<model>/...`), the release otherwise."""
+    obj = release
+    match = re.match(r"(\w+)/(\w+)/", route)
+    if match:
+        model = next((m for m in admin.site._registry if (m._meta.app_label, m._meta.model_name) == match.groups()), None)
+        obj = model.objects.order_by("pk").first() if model else release
+    history = getattr(obj, "history", None) if obj is not None else None
+    version = history.first() if history is not None and hasattr(history, "first") else None
+    object_id = str(obj.pk) if obj is not None else "1"
+    return {
+        "pk": object_id, "object_id": object_id, "history_id": str(version.history_id) if version else "1",
+        "app_label": "releases", "content_type_id": str(ContentType.objects.get_for_model(Release).pk), "url": "",
+    }
+
+
+def concrete(route, release):
     """Fill `(?P<name>...)` groups, unnamed groups (object, then version) and `<int:pk>` converters with real ids."""
+    values = ids_for(route, release)
     route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values.get(m.group(1), "1"), route)
     unnamed = iter([values["object_id"], values["history_id"]])
     route = re.sub(r"\([^)]*\)", lambda m: next(unnamed), route)
@@ -41,12 +59,9 @@ def urls():
     release = ReleaseFactory(draft=True)
     OfficialFactory()
     CategoryFactory()
-    values = {
-        "pk": str(release.pk), "object_id": str(release.pk), "history_id": str(release.history.first().history_id),
-        "app_label": "releases", "content_type_id": str(ContentType.objects.get_for_model(Release).pk),
-    }
+    record(SecurityEvent.Kind.SIGN_IN, make_user("someone"))
     autocomplete = reverse("admin:autocomplete") + "?app_label=releases&model_name=release&field_name=officials&term=a"
-    return sorted({concrete(route, values) for _name, route in admin_routes()} | {autocomplete})
+    return sorted({concrete(route, release) for _name, route in admin_routes()} | {autocomplete})
 
 
 def test_the_walk_finds_every_kind_of_admin_page(urls):
@@ -82,3 +97,10 @@ def test_password_only_session_is_sent_to_the_second_step(client):
     client.post(reverse("admin:login"), {"username": "root", "password": "a-long-password-1"})
     response = client.get(reverse("admin:releases_release_changelist"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("security:verify"))
+
+
+def test_no_admin_page_shows_authenticator_keys():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:otp_totp_totpdevice_changelist")
