@@ -49,7 +49,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site that also asks for the second factor (releases/security/site.py).
+    "releases.security.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -85,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has the second factor been given in this session?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request; readers get no session.
+    "releases.security.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -218,6 +225,16 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "releases.clients.client_address"
+# Failed second-factor codes count as failed sign-ins too (releases/security/views.py);
+# the code a user typed is masked like the password in axes' records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Second factor (django-otp): an authenticator app's TOTP codes, plus one-time recovery codes.
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_OTP_ISSUER", "Newsroom")
+# Each failed code doubles the wait before the next try (1, 2, 4 ... seconds) on that device.
+OTP_TOTP_THROTTLE_FACTOR = env_int("NEWSROOM_OTP_THROTTLE_FACTOR", 1)
+NEWSROOM_RECOVERY_CODES = 10
+# A staff session ends after this long without a request (default 8 hours).
+STAFF_SESSION_IDLE_SECONDS = env_int("NEWSROOM_STAFF_IDLE_MINUTES", 8 * 60) * 60
 # Trusted reverse proxies that append to X-Forwarded-For (axes and the view counter read it).
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 

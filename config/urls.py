@@ -1,4 +1,4 @@
-"""Root URLs: admin, language switch, robots and sitemaps, the public site."""
+"""Root URLs: admin and its second sign-in step, language switch, robots and sitemaps, the public site."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -14,6 +14,8 @@ from releases.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The second sign-in step (set-up, code) that every admin page requires.
+    path("two-factor/", include("releases.security.urls")),
     # CSRF-exempt: the worst a forged request can do is switch a reader's language, and
     # without a token in every page the public pages stay identical for all, so cacheable.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

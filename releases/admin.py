@@ -20,6 +20,7 @@ from . import images, roles, thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
+from .security import audit
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -254,12 +255,18 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        # Django lets two hand-made filter values through to a 500: a date-hierarchy part too big
-        # for a C long (OverflowError) and a NUL byte (PostgreSQL refuses it). Treated as Django
-        # treats other bad lookups: back to the list with the "invalid lookup" flag.
+        # Django lets three hand-made filter values through to a 500: a date-hierarchy part too big
+        # for a C long (OverflowError), an id past 64 bits (the database refuses it) and a NUL byte
+        # (PostgreSQL refuses it). Treated as Django treats other bad lookups: back to the list
+        # with the "invalid lookup" flag.
         hierarchy = [request.GET.get(f"release_date__{part}", "") for part in ("year", "month", "day")]
         values = [value for values in request.GET.lists() for value in values[1]]
-        if any(len(part) > 4 for part in hierarchy) or any("\x00" in value for value in values):
+        ids = {f.name for f in Release._meta.get_fields() if f.is_relation or getattr(f, "primary_key", False)} | {"pk"}
+        lookups = [value for name, values in request.GET.lists() if name.split("__")[0] in ids for value in values]
+        if (
+            any(len(part) > 4 for part in hierarchy) or any("\x00" in value for value in values)
+            or any(value.strip().lstrip("-").isdigit() and len(value.strip()) > 18 for value in lookups)
+        ):
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return super().changelist_view(request, extra_context)
 
@@ -318,7 +325,12 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        before = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
+        if before != obj.status and Release.Status.PUBLISHED in (before, obj.status):
+            published = obj.status == Release.Status.PUBLISHED
+            kind = audit.SecurityEvent.Kind.RELEASE_PUBLISHED if published else audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED
+            audit.record(kind, request.user, obj, publish_at=str(obj.publish_at or ""))
 
     # --- actions -------------------------------------------------------------
     @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
@@ -337,6 +349,7 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
                 release.publish_at = now
             release.updated_by = request.user
             release.save()
+            audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, request.user, release)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
         if blocked:
@@ -358,6 +371,7 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
             release.publish_at = None
             release.updated_by = request.user
             release.save()
+            audit.record(audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED, request.user, release)
             count += 1
         self.message_user(request, ngettext("%d release unpublished.", "%d releases unpublished.", count) % count, messages.SUCCESS)
 

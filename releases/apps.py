@@ -13,6 +13,8 @@ class ReleasesConfig(AppConfig):
         from .search import signals as search_signals
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
         from .images import signal_handlers as image_signal_handlers
+        from .security import audit
 
         image_signal_handlers.register()
         search_signals.register()
+        audit.connect_signals()

@@ -16,6 +16,8 @@ from . import thai
 from .images.rendering import rendition
 from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .history import HistoricalRecords
+from .security.audit import SecurityEvent  # noqa: F401 (models of the security package live in this app)
+from .security.recovery import RecoveryCodeDevice  # noqa: F401
 
 # Newest first: the order of every public list, feed and search result (ties by publication, then id).
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")

@@ -61,11 +61,15 @@ def publisher(db):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    from tests.factories import login_verified
+
+    login_verified(client, editor)
     return client
 
 
 @pytest.fixture
 def publisher_client(client, publisher):
-    client.force_login(publisher)
+    from tests.factories import login_verified
+
+    login_verified(client, publisher)
     return client

@@ -81,3 +81,25 @@ class ReleaseImageFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     image = factory.django.ImageField(width=64, height=48, format="JPEG")
     alt_text = "ภาพประกอบ"
+
+
+def login_verified(client, user):
+    """Sign `user` in as after both steps: the password (force_login), then a confirmed authenticator bound to the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test authenticator", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device):
+    """The code the user's authenticator app shows now for `device`."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"

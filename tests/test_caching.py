@@ -16,6 +16,7 @@ from tests.factories import (
     PositionFactory,
     ReleaseFactory,
     ReleaseImageFactory,
+    login_verified,
     make_user,
 )
 
@@ -235,14 +236,14 @@ class TestStaff:
     def test_staff_never_get_a_cached_page(self, client):
         ReleaseFactory()
         get(client, "/")
-        client.force_login(make_user("editor-x", role="Editor"))
+        login_verified(client, make_user("editor-x", role="Editor"))
         response = get(client, "/")
         assert "X-Page-Cache" not in response
         assert response.wsgi_request.user.is_staff
 
     def test_what_staff_see_is_never_cached(self, client):
         ReleaseFactory()
-        client.force_login(make_user("editor-y", role="Editor"))
+        login_verified(client, make_user("editor-y", role="Editor"))
         get(client, "/")
         client.logout()
         assert get(client, "/")["X-Page-Cache"] == "miss"

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext as gettext_, ngettext as ngettext_
 
-from tests.factories import ReleaseFactory, make_user
+from tests.factories import ReleaseFactory, login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ class TestDefaultAndSwitch:
         assert 'name="next" value="/officials/?page=1"' in page
 
     def test_admin_shows_in_thai(self, client):
-        client.force_login(make_user("editor", role="Editor"))
+        login_verified(client, make_user("editor", role="Editor"))
         page = client.get("/admin/releases/release/add/").content.decode()
         for thai in ("หัวข้อข่าว", "เนื้อข่าว", "วันที่ของข่าว", "คำอธิบายภาพ (alt text)", "ระบบจัดการห้องข่าว"):
             assert thai in page, thai

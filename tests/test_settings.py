@@ -101,3 +101,9 @@ def test_content_security_policy_on_every_page(client):
 @pytest.mark.django_db
 def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_staff_idle_time_from_the_environment():
+    code = "from django.conf import settings; print(settings.STAFF_SESSION_IDLE_SECONDS)"
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "NEWSROOM_STAFF_IDLE_MINUTES": "30"})
+    assert result.stdout.split()[-1] == "1800", result.stderr

@@ -19,6 +19,7 @@ from tests.factories import (
     PositionFactory,
     ReleaseFactory,
     ReleaseImageFactory,
+    login_verified,
     make_user,
     tomorrow,
     yesterday,
@@ -501,7 +502,7 @@ class TestViewCounting:
 
     def test_admin_preview_renders_a_draft_without_counting(self, client):
         editor = make_user("editor", role="Editor")
-        client.force_login(editor)
+        login_verified(client, editor)
         draft = ReleaseFactory(title="ร่างสำหรับดูตัวอย่าง", draft=True)
         ReleaseImageFactory(release=draft)
         response = client.get(reverse("admin:releases_release_preview", args=[draft.pk]), HTTP_USER_AGENT=BROWSER)
@@ -513,7 +514,7 @@ class TestViewCounting:
         assert draft.view_count == 0
 
     def test_preview_of_a_published_release_does_not_count(self, client):
-        client.force_login(make_user("editor", role="Editor"))
+        login_verified(client, make_user("editor", role="Editor"))
         release = ReleaseFactory()
         client.get(reverse("admin:releases_release_preview", args=[release.pk]), HTTP_USER_AGENT=BROWSER)
         release.refresh_from_db()

@@ -1,0 +1,1 @@
+"""Tests of releases/security: second factor, recovery codes, sessions, audit log."""
