@@ -64,7 +64,7 @@ def test_staff_who_may_only_view_cannot_change_anything_through_history(model, c
     viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_", content_type__app_label="releases"))
     obj = make(model)
     before = model_to_dict(obj)
-    client.force_login(viewer)
+    factories.login_verified(client, viewer)
     history, revert = urls(obj)
     assert client.get(revert).status_code == 200  # viewing a version stays allowed
     client.post(history, hand_made_post(obj))
@@ -80,7 +80,7 @@ def test_an_editors_revert_is_allowed_exactly_when_the_change_form_allows_it(mod
     request = rf.get("/")
     request.user = editor
     may_change = admin.site._registry[model].has_change_permission(request, obj)
-    client.force_login(editor)
+    factories.login_verified(client, editor)
     history, revert = urls(obj)
     client.post(history, hand_made_post(obj))
     response = client.post(revert, hand_made_post(obj))
@@ -97,7 +97,7 @@ def test_an_editors_revert_is_allowed_exactly_when_the_change_form_allows_it(mod
 
 def test_an_editor_cannot_rewrite_a_category_slug(client, editor):
     category = make(Category)
-    client.force_login(editor)
+    factories.login_verified(client, editor)
     data = {"name_th": "แก้", "name_en": "Hacked", "slug": "hacked", "order": 0}
     assert client.post(urls(category)[1], data).status_code == 403
     category.refresh_from_db()

@@ -14,4 +14,6 @@ class NewsroomAdminConfig(AdminConfig):
 
         # django-otp's device admin shows any user's key as a QR code (and answers a missing
         # device's id with a 500): second factors are managed by their owners and reset_two_factor.
-        self.module.site.unregister(TOTPDevice)
+        # ready() runs again when tests re-populate the app registry: unregister only once.
+        if self.module.site.is_registered(TOTPDevice):
+            self.module.site.unregister(TOTPDevice)
