@@ -18,8 +18,9 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
+from .admin_lifecycle import LifecycleAdminMixin, StateFilter
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
-from .models import Category, Official, Position, Release, ReleaseImage
+from .models import Category, Official, Position, Release, ReleaseEvent, ReleaseImage
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -88,24 +89,6 @@ class PositionInline(admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title_th", "title_en", "organisation", "start_date", "end_date", "concurrent"]
-
-
-class StateFilter(admin.SimpleListFilter):
-    title = _("status")
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("draft", _("draft")), ("scheduled", _("scheduled")), ("published", _("published"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "draft":
-            return queryset.drafts()
-        if value == "scheduled":
-            return queryset.scheduled()
-        if value == "published":
-            return queryset.published()
-        return queryset
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -184,6 +167,14 @@ class ReleaseAdminForm(forms.ModelForm):
         model = Release
         fields = "__all__"
 
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        stored = self.instance.status if self.instance.pk else Release.Status.DRAFT
+        # Review and withdrawal go through their own buttons (releases/lifecycle.py), which keep the record.
+        if status != stored and {status, stored} & {Release.Status.REVIEW, Release.Status.WITHDRAWN}:
+            raise ValidationError(_("Use the publishing workflow buttons to submit, approve, withdraw or restore."), code="lifecycle")
+        return status
+
 
 def _require_ids(*values):
     if not all(str(value).isascii() and str(value).isdigit() for value in values):
@@ -236,7 +227,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -293,7 +284,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
-        labels = {"draft": _("draft"), "scheduled": _("scheduled"), "published": _("published")}
+        labels = {**dict(Release.Status.choices), "scheduled": _("scheduled")}
         state = obj.public_state
         if state == "scheduled":
             return format_html("{} ({})", labels[state], thai.format_datetime(obj.publish_at))
@@ -345,7 +336,9 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
         blocked = []
         # Already public ones are left alone; drafts and scheduled ones become public now.
         already_public = Release.objects.published(now).values("pk")
-        for release in queryset.exclude(pk__in=already_public).prefetch_related("images"):
+        # Withdrawn ones come back only by "restore", which keeps the record.
+        waiting = queryset.exclude(pk__in=already_public).exclude(status=Release.Status.WITHDRAWN)
+        for release in waiting.prefetch_related("images"):
             if release.missing_alt_text():
                 blocked.append(release.title)
                 continue
@@ -354,6 +347,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
                 release.publish_at = now
             release.updated_by = request.user
             release.save()
+            ReleaseEvent.objects.create(release=release, user=request.user, action=ReleaseEvent.Action.PUBLISHED)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
         if blocked:

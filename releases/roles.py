@@ -13,9 +13,14 @@ def can_publish(user):
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
+def can_write(user):
+    """Write releases at all: edit drafts, submit them for review, take them back (an Editor)."""
+    return bool(user and user.is_active and user.is_staff and user.has_perm("releases.change_release"))
+
+
 def can_edit(user, release):
     """Editors edit drafts; publishers edit anything."""
-    if not (user and user.is_active and user.is_staff and user.has_perm("releases.change_release")):
+    if not can_write(user):
         return False
     return can_publish(user) or release.status == release.Status.DRAFT
 

@@ -1,8 +1,8 @@
-"""Public pages. Everything public starts from Release.objects.published()."""
+"""Public pages. Every list starts from Release.objects.published(); a release's own URL from reachable()."""
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from . import counters, search
 from .filters import ReleaseFilter
 from .images import picture
-from .models import Official, Release
+from .models import Official, Release, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
 
 # The search index copies and import bookkeeping are large and never shown.
@@ -89,9 +89,10 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     def get_queryset(self):
         counterparts = ("translation", "translated_from")
         return (
-            super()
-            .get_queryset()
-            .select_related(*counterparts)
+            # Withdrawn releases still answer at their URL: with their notice, 410 or a redirect.
+            Release.objects.reachable()
+            .select_related("category", "replaced_by", *counterparts)
+            .defer(*UNSHOWN_FIELDS, *(f"replaced_by__{field}" for field in UNSHOWN_FIELDS))
             .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
             .with_neighbours()
         )
@@ -115,11 +116,26 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         self.object = self.get_object()
         preview = self.preview_release is not None
         if not preview:
+            withdrawn = self.withdrawn_response()
+            if withdrawn is not None:
+                return withdrawn
             if kwargs.get("slug") != (self.object.slug or "release"):
                 return redirect(self.object.get_absolute_url(), permanent=True)
             counters.record_view(request, self.object)
         context = self.get_context_data(object=self.object, preview=preview)
         return self.render_to_response(context)
+
+    def withdrawn_response(self):
+        """Published in error: 410 with a short explanation; replaced: 301 to the replacement."""
+        release = self.object
+        if release.status != Release.Status.WITHDRAWN:
+            return None
+        if release.withdrawal_kind == Withdrawal.ERROR:
+            body = render_to_string("releases/release_gone.html", {"release": release}, request=self.request)
+            return HttpResponseGone(body)
+        if release.withdrawal_kind == Withdrawal.REPLACED and release.replaced_by is not None:
+            return redirect(release.replaced_by.get_absolute_url(), permanent=True)
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -214,6 +214,26 @@ class TestInvalidation:
         assert "ตั้งเวลาไว้" in response.content.decode()
         assert get(client, "/")["X-Page-Cache"] == "hit"
 
+    @pytest.mark.parametrize("kind, status", [("explained", 200), ("error", 410), ("replaced", 301)])
+    def test_a_cached_page_never_outlives_a_withdrawal(self, client, publisher, django_capture_on_commit_callbacks, kind, status):
+        from releases import lifecycle
+
+        release, replacement = ReleaseFactory(title="ถ้อยแถลงเดิม"), ReleaseFactory()
+        url = release.get_absolute_url()
+        for page in (url, "/", "/feeds/latest/rss/"):
+            get(client, page)
+            assert get(client, page)["X-Page-Cache"] == "hit"
+        with django_capture_on_commit_callbacks(execute=True):
+            lifecycle.withdraw(release, publisher, kind, "ถอนเพราะข้อมูลผิด", replacement)
+        response = get(client, url)
+        assert response.status_code == status and response["X-Page-Cache"] == "miss"
+        if status == 200:
+            assert "ถอนเพราะข้อมูลผิด" in response.content.decode()
+            assert get(client, url)["X-Page-Cache"] == "hit"  # the withdrawn page is cached anew, with its notice
+            assert "ถอนเพราะข้อมูลผิด" in get(client, url).content.decode()
+        for page in ("/", "/feeds/latest/rss/"):
+            assert "ถ้อยแถลงเดิม" not in get(client, page).content.decode()
+
     def test_another_worker_sees_a_change_through_the_generation_file(self, client):
         """Local-memory caches are per process: a bump elsewhere only reaches us by the file."""
         ReleaseFactory()

@@ -1,0 +1,149 @@
+"""The lifecycle in the admin: the transition buttons on a release's page, their POST endpoints, its history and the review queue."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy as _
+
+from . import lifecycle, roles
+from .forms import ThaiDateTimeField
+from .models import Release, Withdrawal
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("draft")), ("review", _("in review")), ("scheduled", _("scheduled")),
+            ("published", _("published")), ("withdrawn", _("withdrawn")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "published":
+            return queryset.published()
+        if value in ("draft", "review", "withdrawn"):
+            return queryset.filter(status=value)
+        return queryset
+
+
+class ApproveForm(forms.Form):
+    publish_at = ThaiDateTimeField(label=_("publish at"), required=False, help_text=_("Empty: publish now. A future time schedules it."))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("what needs changing"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class WithdrawForm(forms.Form):
+    kind = forms.ChoiceField(label=_("how"), choices=Withdrawal.choices, initial=Withdrawal.EXPLAINED)
+    reason = forms.CharField(label=_("public explanation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    replacement = forms.IntegerField(
+        label=_("replacing release (number)"), required=False, min_value=1, max_value=2**63 - 1,
+        help_text=_("Only when replaced: the number of the public release that replaces this one."),
+    )
+
+
+class FeatureForm(forms.Form):
+    until = ThaiDateTimeField(label=_("featured until"), required=False, help_text=_("Empty: stop featuring now."))
+
+
+class NoFields(forms.Form):
+    pass
+
+
+def _replacement(number):
+    return Release.objects.filter(pk=number).first() if number else None
+
+
+# action -> (form, transition(release, user, data, link))
+TRANSITIONS = {
+    "submit": (NoFields, lambda r, u, d, link: lifecycle.submit(r, u, link)),
+    "take_back": (NoFields, lambda r, u, d, link: lifecycle.take_back(r, u)),
+    "approve": (ApproveForm, lambda r, u, d, link: lifecycle.approve(r, u, d["publish_at"], link)),
+    "return": (ReturnForm, lambda r, u, d, link: lifecycle.return_to_editor(r, u, d["comment"], link)),
+    "withdraw": (WithdrawForm, lambda r, u, d, link: lifecycle.withdraw(r, u, d["kind"], d["reason"], _replacement(d["replacement"]))),
+    "restore": (NoFields, lambda r, u, d, link: lifecycle.restore(r, u)),
+    "feature": (FeatureForm, lambda r, u, d, link: lifecycle.feature(r, u, d["until"])),
+}
+
+LABELS = {
+    "submit": _("Submit for review"),
+    "take_back": _("Take back from review"),
+    "approve": _("Approve"),
+    "return": _("Return to the editor"),
+    "withdraw": _("Withdraw"),
+    "restore": _("Restore (undo the withdrawal)"),
+    "feature": _("Feature"),
+}
+
+
+class LifecycleAdminMixin:
+    """For ReleaseAdmin: transitions by POST to <pk>/lifecycle/<action>/, shown as forms on the change page."""
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/lifecycle/<str:action>/", self.admin_site.admin_view(self.lifecycle_view), name="releases_release_lifecycle"),
+        ] + super().get_urls()
+
+    def lifecycle_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in TRANSITIONS:
+            raise Http404
+        release = get_object_or_404(Release.objects.prefetch_related("images"), pk=pk)
+        change_url = reverse("admin:releases_release_change", args=[release.pk])
+        form_class, transition = TRANSITIONS[action]
+        form = form_class(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            self.message_user(request, errors, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        try:
+            # PermissionDenied (a role's limit) is left to Django: a 403.
+            transition(release, request.user, form.cleaned_data, request.build_absolute_uri(change_url))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, gettext("Done: %(state)s.") % {"state": release.get_status_display()}, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        release = Release.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if release is not None:
+            extra_context = {**(extra_context or {}), **self.lifecycle_context(request, release)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def lifecycle_context(self, request, release):
+        publisher, writer = roles.can_publish(request.user), roles.can_write(request.user)
+        status, Status = release.status, Release.Status
+        allowed = {
+            "submit": writer and status == Status.DRAFT,
+            "take_back": writer and status == Status.REVIEW,
+            "approve": publisher and status == Status.REVIEW,
+            "return": publisher and status == Status.REVIEW,
+            "withdraw": publisher and release.is_published(),
+            "restore": publisher and status == Status.WITHDRAWN,
+            "feature": publisher and release.is_published(),
+        }
+        return {
+            "lifecycle_forms": [
+                (LABELS[action], reverse("admin:releases_release_lifecycle", args=[release.pk, action]), TRANSITIONS[action][0]())
+                for action, shown in allowed.items() if shown
+            ],
+            "lifecycle_events": list(release.events.select_related("user")[:50]),
+            "lifecycle_release": release,
+        }
+
+    def get_ordering(self, request):
+        # The review queue: whoever has waited longest first.
+        if request.GET.get("state") == Release.Status.REVIEW:
+            return ["updated_at", "pk"]
+        return super().get_ordering(request)
