@@ -101,3 +101,11 @@ def test_content_security_policy_on_every_page(client):
 @pytest.mark.django_db
 def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_mail_goes_to_the_console_unless_an_smtp_host_is_set():
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)"
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1"}, drop=("EMAIL_HOST", "EMAIL_BACKEND"))
+    assert "console.EmailBackend" in result.stdout, result.stderr
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "2525"})
+    assert "smtp.EmailBackend smtp.example.org 2525" in result.stdout, result.stderr
