@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from . import lifecycle, roles
 from .forms import ThaiDateTimeField
-from .models import Release, Withdrawal
+from .models import Release, ReleaseEvent, Withdrawal
+
+MINOR, CORRECTION = "minor", "correction"
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -32,6 +35,27 @@ class StateFilter(admin.SimpleListFilter):
         if value in ("draft", "review", "withdrawn"):
             return queryset.filter(status=value)
         return queryset
+
+
+class CorrectionFields(forms.Form):
+    """For the release form: saving a public release says whether readers are told of the change."""
+
+    change_kind = forms.ChoiceField(
+        label=_("this change is"), required=False, initial=MINOR, widget=forms.RadioSelect,
+        choices=[(MINOR, _("a minor edit (a typo, formatting): no public note")), (CORRECTION, _("a correction: readers see the note below"))],
+    )
+    change_note = forms.CharField(label=_("public change note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.instance.pk and self.instance.is_published()):
+            del self.fields["change_kind"], self.fields["change_note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("change_kind") == CORRECTION and not (data.get("change_note") or "").strip():
+            self.add_error("change_note", _("A correction needs a public note saying what changed."))
+        return data
 
 
 class ApproveForm(forms.Form):
@@ -141,6 +165,21 @@ class LifecycleAdminMixin:
             "lifecycle_events": list(release.events.select_related("user")[:50]),
             "lifecycle_release": release,
         }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_published():
+            fieldsets = [*fieldsets, (_("Correction"), {"fields": ["change_kind", "change_note"]})]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        note = (form.cleaned_data.get("change_note") or "").strip()
+        correction = form.cleaned_data.get("change_kind") == CORRECTION and note
+        if correction:
+            obj.corrected_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if correction:
+            ReleaseEvent.objects.create(release=obj, user=request.user, action=ReleaseEvent.Action.CORRECTED, comment=note)
 
     def get_ordering(self, request):
         # The review queue: whoever has waited longest first.

@@ -31,6 +31,11 @@ class LifecycleFields(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def modified_at(self):
+        """When readers were last told of a change: the last correction, else publication (feeds, JSON-LD)."""
+        return self.corrected_at or self.publish_at
+
 
 class ReleaseEvent(models.Model):
     """One step in a release's lifecycle, with who took it and why; corrections carry a public note."""

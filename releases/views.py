@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from . import counters, search
 from .filters import ReleaseFilter
 from .images import picture
-from .models import Official, Release, Withdrawal
+from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
 
 # The search index copies and import bookkeeping are large and never shown.
@@ -159,6 +159,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),
             json_ld=news_article(self.request, release, images, canonical),
+            # Only a corrected release pays the query for its notes.
+            corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
         )
         return context
 
@@ -187,7 +189,7 @@ def news_article(request, release, images, canonical):
         "description": release.summary,
         "inLanguage": release.language,
         "datePublished": (release.publish_at or timezone.now()).isoformat(),
-        "dateModified": release.updated_at.isoformat() if release.updated_at else None,
+        "dateModified": (release.modified_at or timezone.now()).isoformat(),
         "mainEntityOfPage": canonical,
         "articleSection": release.category.name_th,
         "author": {"@type": "Organization", "name": settings.SITE_NAME},

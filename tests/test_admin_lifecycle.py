@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from releases.models import Release, Withdrawal
 from tests.factories import ReleaseFactory, tomorrow
@@ -112,3 +113,40 @@ class TestReviewQueue:
         queue = publisher_client.get(reverse("admin:releases_release_changelist") + "?state=review").content.decode()
         assert "ยังไม่ส่งตรวจ" not in queue
         assert queue.index("ส่งก่อน") < queue.index("ส่งทีหลัง")
+
+
+class TestCorrections:
+    def edit(self, client, release, **fields):
+        data = form_data(release.category, title=release.title, status="published", publish_at="01/01/2564 10:00")
+        data.update(fields)
+        return client.post(change_url(release), data)
+
+    def test_a_correction_needs_a_note_and_shows_on_the_page_feeds_and_json_ld(self, publisher_client, client):
+        release = ReleaseFactory()
+        response = self.edit(publisher_client, release, body="แก้ตัวเลข", change_kind="correction", change_note="")
+        assert response.status_code == 200 and reloaded(release).corrected_at is None
+        self.edit(publisher_client, release, body="แก้ตัวเลขผู้ได้รับผลกระทบ", change_kind="correction", change_note="แก้จำนวนผู้ได้รับผลกระทบ")
+        corrected = reloaded(release)
+        assert corrected.corrected_at is not None
+        anonymous = Client()
+        page = anonymous.get(release.get_absolute_url()).content.decode()
+        assert "ปรับปรุงล่าสุด" in page and "แก้จำนวนผู้ได้รับผลกระทบ" in page
+        assert f'"dateModified": "{corrected.corrected_at.isoformat()}"' in page
+        assert f'article:modified_time" content="{timezone.localtime(corrected.corrected_at).isoformat()}' in page
+        feed = anonymous.get("/feeds/latest/atom/").content.decode()
+        assert f"<updated>{corrected.corrected_at.isoformat()}" in feed
+
+    def test_a_minor_edit_tells_readers_nothing(self, publisher_client):
+        release = ReleaseFactory()
+        self.edit(publisher_client, release, body="แก้คำผิด", change_kind="minor")
+        edited = reloaded(release)
+        assert edited.body == "แก้คำผิด" and edited.corrected_at is None
+        page = Client().get(release.get_absolute_url()).content.decode()
+        assert "ปรับปรุงล่าสุด" not in page
+        assert f'"dateModified": "{edited.publish_at.isoformat()}"' in page
+
+    def test_drafts_are_not_asked(self, publisher_client):
+        release = ReleaseFactory(draft=True)
+        page = publisher_client.get(change_url(release)).content.decode()
+        assert 'name="change_kind"' not in page
+        assert 'name="change_kind"' in publisher_client.get(change_url(ReleaseFactory())).content.decode()
