@@ -320,6 +320,8 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, NumericHistoryVer
         # publish nor touch a release that is already published or scheduled.
         if not roles.can_publish(request.user):
             stored = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+            if stored == Release.Status.PUBLISHED:
+                return self.stage_edit(request, obj, form)  # the public keeps the live version
             if obj.status != Release.Status.DRAFT or (stored and stored != Release.Status.DRAFT):
                 raise PermissionDenied(gettext("Only publishers may publish, unpublish or schedule releases."))
             obj.publish_at = Release.objects.filter(pk=obj.pk).values_list("publish_at", flat=True).first() if change else None

@@ -1,9 +1,12 @@
 """The lifecycle in the admin: the transition buttons on a release's page, their POST endpoints, its history and the review queue."""
 
+import difflib
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from . import lifecycle, roles
 from .forms import ThaiDateTimeField
-from .models import Release, ReleaseEvent, Withdrawal
+from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
 
 MINOR, CORRECTION = "minor", "correction"
 
@@ -96,6 +99,8 @@ TRANSITIONS = {
     "withdraw": (WithdrawForm, lambda r, u, d, link: lifecycle.withdraw(r, u, d["kind"], d["reason"], _replacement(d["replacement"]))),
     "restore": (NoFields, lambda r, u, d, link: lifecycle.restore(r, u)),
     "feature": (FeatureForm, lambda r, u, d, link: lifecycle.feature(r, u, d["until"])),
+    "approve_edit": (NoFields, lambda r, u, d, link: lifecycle.approve_revision(r, u)),
+    "discard_edit": (NoFields, lambda r, u, d, link: lifecycle.discard_revision(r, u)),
 }
 
 LABELS = {
@@ -106,7 +111,36 @@ LABELS = {
     "withdraw": _("Withdraw"),
     "restore": _("Restore (undo the withdrawal)"),
     "feature": _("Feature"),
+    "approve_edit": _("Approve the pending edit (it goes live)"),
+    "discard_edit": _("Discard the pending edit"),
 }
+
+
+def _shown(field, value):
+    if field.many_to_many:
+        return ", ".join(str(official) for official in Official.objects.filter(pk__in=value)) or "—"
+    if field.is_relation:
+        return str(field.related_model.objects.filter(pk=value).first() or "—")
+    return str(field.to_python(value) if value is not None else "—")
+
+
+def revision_diff(release, data):
+    """[(label, live, pending, line diff or "")] for each field a pending edit changes."""
+    rows = []
+    for name, value in data.items():
+        if name.startswith("_"):
+            continue
+        field = Release._meta.get_field(name)
+        current = [o.pk for o in release.officials.all()] if field.many_to_many else getattr(release, field.attname)
+        old, new = _shown(field, current), _shown(field, value)
+        lines = ""
+        if "\n" in old or "\n" in new:
+            changed = difflib.ndiff(old.splitlines(), new.splitlines())
+            lines = "\n".join(line for line in changed if line[:1] in "+-")
+        rows.append((field.verbose_name, old, new, lines))
+    if data.get("_correction"):
+        rows.append((_("public change note"), "—", data["_correction"], ""))
+    return rows
 
 
 class LifecycleAdminMixin:
@@ -114,6 +148,7 @@ class LifecycleAdminMixin:
 
     def get_urls(self):
         return [
+            path("<int:pk>/pending-edit/", self.admin_site.admin_view(self.revision_preview_view), name="releases_release_revision_preview"),
             path("<int:pk>/lifecycle/<str:action>/", self.admin_site.admin_view(self.lifecycle_view), name="releases_release_lifecycle"),
         ] + super().get_urls()
 
@@ -139,6 +174,21 @@ class LifecycleAdminMixin:
             self.message_user(request, gettext("Done: %(state)s.") % {"state": release.get_status_display()}, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
+    def revision_preview_view(self, request, pk):
+        """The release as it will look once its pending edit is approved (nothing is saved)."""
+        release = get_object_or_404(Release, pk=pk)
+        revision = get_object_or_404(ReleaseRevision, release=release)
+        if not self.has_view_permission(request, release):
+            raise PermissionDenied
+        many = lifecycle.apply_revision(release, {k: v for k, v in revision.data.items() if not k.startswith("_")})
+        if "officials" in many:
+            officials = Official.objects.filter(pk__in=many["officials"]).prefetch_related("positions")
+            list(officials)
+            release._prefetched_objects_cache = {"officials": officials}
+        from .views import ReleaseDetailView
+
+        return ReleaseDetailView.as_view(preview_release=release)(request, pk=release.pk, slug=release.slug)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         release = Release.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if release is not None:
@@ -157,7 +207,11 @@ class LifecycleAdminMixin:
             "restore": publisher and status == Status.WITHDRAWN,
             "feature": publisher and release.is_published(),
         }
+        revision = ReleaseRevision.objects.filter(release=release).select_related("author").first()
+        allowed["approve_edit"] = allowed["discard_edit"] = publisher and revision is not None
         return {
+            "pending_revision": revision,
+            "revision_diff": revision_diff(release, revision.data) if revision else [],
             "lifecycle_forms": [
                 (LABELS[action], reverse("admin:releases_release_lifecycle", args=[release.pk, action]), TRANSITIONS[action][0]())
                 for action, shown in allowed.items() if shown
@@ -180,6 +234,33 @@ class LifecycleAdminMixin:
         super().save_model(request, obj, form, change)
         if correction:
             ReleaseEvent.objects.create(release=obj, user=request.user, action=ReleaseEvent.Action.CORRECTED, comment=note)
+
+    # --- staged edits ---------------------------------------------------------------
+    def stage_edit(self, request, obj, form):
+        """Instead of saving an editor's change to a live release, keep it as a pending edit."""
+        live = Release.objects.get(pk=obj.pk)
+        obj._staged = True
+        form.save_m2m = lambda: None  # neither the officials nor anything else reaches the live release
+        data = lifecycle.revision_data(form, live)
+        note = form.cleaned_data.get("change_note", "") if form.cleaned_data.get("change_kind") == CORRECTION else ""
+        if not data:
+            self.message_user(request, gettext("Nothing was changed."), messages.INFO)
+            return
+        link = request.build_absolute_uri(reverse("admin:releases_release_change", args=[obj.pk]))
+        lifecycle.stage_revision(live, request.user, data, (note or "").strip(), link)
+        self.message_user(
+            request, gettext("Your edit is waiting for a publisher's approval; the public still sees the live version."), messages.WARNING
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(form.instance, "_staged", False):
+            super().save_related(request, form, formsets, change)
+
+    def get_inlines(self, request, obj):
+        # Photos of a live release are changed by publishers only: a pending edit carries no files.
+        if obj is not None and obj.status == Release.Status.PUBLISHED and not roles.can_publish(request.user):
+            return []
+        return super().get_inlines(request, obj)
 
     def get_ordering(self, request):
         # The review queue: whoever has waited longest first.

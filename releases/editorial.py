@@ -1,6 +1,7 @@
 """The editorial record of a release: its lifecycle fields, its events (who did what, when) and pending revisions."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +77,7 @@ class ReleaseRevision(models.Model):
 
     release = models.OneToOneField("releases.Release", on_delete=models.CASCADE, related_name="pending_revision", verbose_name=_("release"))
     # Changed fields only, as the form cleaned them: {"title": "...", "category": 3, "officials": [1, 2]}.
-    data = models.JSONField(_("changes"), default=dict)
+    data = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author"))
     created_at = models.DateTimeField(_("saved at"), auto_now=True)
 

@@ -8,15 +8,15 @@ its e-mail after the commit. Saving the release starts a new page-cache generati
 import logging
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import roles
-from .models import Release, ReleaseEvent, Withdrawal
+from . import roles, thai
+from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
 
 logger = logging.getLogger(__name__)
 Status = Release.Status
@@ -128,6 +128,101 @@ def feature(release, user, until):
         raise ValidationError(_("Only a public release can be featured, and only until a time still to come."))
     release.featured_until = until
     _record(release, user, Action.FEATURED if until else Action.UNFEATURED)
+
+
+# --- staged edits to a live release --------------------------------------------------
+
+# Set by the publishing workflow only, never carried by an edit.
+NOT_STAGED = {"status", "publish_at"}
+
+
+def _comparable(field, value):
+    if field.many_to_many:
+        return sorted(item.pk for item in value)
+    if field.is_relation:
+        return value.pk if value is not None else None
+    return value
+
+
+def revision_data(form, live):
+    """What an edit changes in the live release, for a ReleaseRevision: foreign keys by id,
+    many-to-many as sorted ids. Compared with the stored row, not the form's starting point
+    (a history revert starts from an old version)."""
+    data = {}
+    for name, value in form.cleaned_data.items():
+        try:
+            field = Release._meta.get_field(name)
+        except FieldDoesNotExist:  # the form's own fields (the correction note) are kept apart
+            continue
+        if not field.editable or name in NOT_STAGED:
+            continue
+        current = live.officials.all() if field.many_to_many else getattr(live, name)
+        new, old = _comparable(field, value), _comparable(field, current)
+        # Left empty, these are derived on save: compare what saving would make of them.
+        if name == "slug" and not new:
+            new = thai.slugify(form.cleaned_data.get("title") or live.title)
+        elif name == "summary" and not new.strip():
+            new = Release(body=form.cleaned_data.get("body", live.body)).derive_summary()
+        if new != old:
+            data[name] = new
+    return data
+
+
+def apply_revision(release, data):
+    """Set a revision's fields on `release` (not saved); returns the many-to-many ids to set after saving."""
+    many = {}
+    for name, value in data.items():
+        field = Release._meta.get_field(name)
+        if field.many_to_many:
+            many[name] = value
+        elif field.is_relation:
+            setattr(release, field.attname, value)
+        else:
+            setattr(release, name, field.to_python(value))
+    return many
+
+
+@transaction.atomic
+def stage_revision(release, user, data, correction_note="", link=""):
+    """An edit of a live release by someone who may not publish: kept aside until a publisher approves it."""
+    _require(roles.can_write(user), _("You may not edit this release."))
+    _require_state(release, Status.PUBLISHED)
+    data = {**data, "_correction": correction_note} if correction_note else data
+    ReleaseRevision.objects.update_or_create(release=release, defaults={"data": data, "author": user})
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_SUBMITTED)
+    _mail(publishers(), _("Edit waiting for approval: %(title)s"), release, user, link)
+
+
+@transaction.atomic
+def approve_revision(release, user):
+    """A publisher puts the pending edit live (with its correction note, if it has one)."""
+    _require(roles.can_publish(user))
+    revision = ReleaseRevision.objects.select_for_update().filter(release=release).first()
+    if revision is None:
+        raise ValidationError(_("There is no pending edit."))
+    data = dict(revision.data)
+    note = data.pop("_correction", "")
+    many = apply_revision(release, data)
+    release.full_clean(exclude=list(many), validate_unique=False)
+    if note:
+        release.corrected_at = timezone.now()
+    _record(release, user, Action.REVISION_APPROVED)
+    if "officials" in many:
+        release.officials.set(Official.objects.filter(pk__in=many["officials"]))
+    if note:
+        ReleaseEvent.objects.create(release=release, user=user, action=Action.CORRECTED, comment=note)
+    revision.delete()
+    _mail([revision.author] if revision.author and revision.author.email else [], _("Edit approved: %(title)s"), release, user, "")
+
+
+@transaction.atomic
+def discard_revision(release, user):
+    """A publisher throws the pending edit away; the live version stays as it is."""
+    _require(roles.can_publish(user))
+    deleted, _rows = ReleaseRevision.objects.filter(release=release).delete()
+    if not deleted:
+        raise ValidationError(_("There is no pending edit."))
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_DISCARDED)
 
 
 # --- e-mail --------------------------------------------------------------------------

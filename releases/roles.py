@@ -19,10 +19,10 @@ def can_write(user):
 
 
 def can_edit(user, release):
-    """Editors edit drafts; publishers edit anything."""
+    """Editors edit drafts, and live releases by a pending edit a publisher approves; publishers edit anything."""
     if not can_write(user):
         return False
-    return can_publish(user) or release.status == release.Status.DRAFT
+    return can_publish(user) or release.status in (release.Status.DRAFT, release.Status.PUBLISHED)
 
 
 # Permissions per role, by codename in app releases (auth's own models untouched).

@@ -5,8 +5,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from releases.models import Release, Withdrawal
-from tests.factories import ReleaseFactory, tomorrow
+from releases import lifecycle
+from releases.models import Release, ReleaseRevision, Withdrawal
+from tests.factories import OfficialFactory, ReleaseFactory, ReleaseImageFactory, tomorrow
 from tests.test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,6 @@ class TestRolesByHandMadePost:
         assert reloaded(release).status == Release.Status.PUBLISHED
 
     def test_publish_action_does_not_restore_a_withdrawn_release(self, publisher_client, publisher):
-        from releases import lifecycle
-
         release = ReleaseFactory()
         lifecycle.withdraw(release, publisher, Withdrawal.EXPLAINED, "เหตุผล")
         publisher_client.post(reverse("admin:releases_release_changelist"), {"action": "publish", "_selected_action": [release.pk]})
@@ -150,3 +149,86 @@ class TestCorrections:
         page = publisher_client.get(change_url(release)).content.decode()
         assert 'name="change_kind"' not in page
         assert 'name="change_kind"' in publisher_client.get(change_url(ReleaseFactory())).content.decode()
+
+
+class TestStagedEdits:
+    def stage(self, client, release, **fields):
+        data = form_data(release.category, title=release.title, body=release.body)
+        data.update(fields)
+        return client.post(change_url(release), data)
+
+    def test_an_editor_s_edit_of_a_live_release_waits_invisible_until_approved(self, editor_client, publisher):
+        release = ReleaseFactory(title="ฉบับเผยแพร่", body="เนื้อความเดิม\n\nย่อหน้าสอง")
+        official = OfficialFactory()
+        self.stage(editor_client, release, title="ฉบับแก้ไขใหม่", body="เนื้อความใหม่\n\nย่อหน้าสอง", officials=[official.pk])
+        live = reloaded(release)
+        assert (live.title, live.body, list(live.officials.all())) == ("ฉบับเผยแพร่", "เนื้อความเดิม\n\nย่อหน้าสอง", [])
+        public = Client()
+        assert "ฉบับแก้ไขใหม่" not in public.get(release.get_absolute_url()).content.decode()
+        assert "ฉบับแก้ไขใหม่" not in public.get("/").content.decode()
+        publisher_client = Client()
+        publisher_client.force_login(publisher)
+        page = publisher_client.get(change_url(release)).content.decode()
+        assert "ฉบับแก้ไขรออนุมัติ" in page and "ฉบับแก้ไขใหม่" in page and "+ เนื้อความใหม่" in page
+        preview = publisher_client.get(reverse("admin:releases_release_revision_preview", args=[release.pk])).content.decode()
+        assert "ฉบับแก้ไขใหม่" in preview and official.name_th in preview
+        assert publisher_client.post(step(release, "approve_edit")).status_code == 302
+        live = reloaded(release)
+        assert (live.title, live.body, list(live.officials.all())) == ("ฉบับแก้ไขใหม่", "เนื้อความใหม่\n\nย่อหน้าสอง", [official])
+        assert not hasattr(live, "pending_revision") or live.pending_revision is None
+        assert "ฉบับแก้ไขใหม่" in public.get(live.get_absolute_url()).content.decode()
+
+    def test_only_what_changed_is_kept_and_derived_fields_are_not_changes(self, editor_client):
+        release = ReleaseFactory(title="ชื่อเดิม")
+        data = form_data(release.category, title="ชื่อใหม่", body=release.body, slug="", summary="")
+        data["release_date"] = f"{release.release_date:%d/%m}/{release.release_date.year + 543}"
+        editor_client.post(change_url(release), data)
+        assert reloaded(release).pending_revision.data == {"title": "ชื่อใหม่", "slug": "ชื่อใหม่"}
+
+    def test_discard_keeps_the_live_version(self, editor_client, publisher):
+        release = ReleaseFactory(title="ฉบับเผยแพร่")
+        self.stage(editor_client, release, title="ไม่ผ่าน")
+        lifecycle.discard_revision(reloaded(release), publisher)
+        assert reloaded(release).title == "ฉบับเผยแพร่"
+        assert not ReleaseRevision.objects.exists()
+        assert list(release.events.order_by("pk").values_list("action", flat=True)) == ["rev_saved", "rev_drop"]
+
+    def test_an_editor_s_correction_note_goes_live_with_the_edit(self, editor_client, publisher):
+        release = ReleaseFactory()
+        self.stage(editor_client, release, body="ตัวเลขใหม่", change_kind="correction", change_note="แก้ตัวเลข")
+        assert reloaded(release).corrected_at is None
+        lifecycle.approve_revision(reloaded(release), publisher)
+        assert reloaded(release).corrected_at is not None
+        assert "แก้ตัวเลข" in Client().get(release.get_absolute_url()).content.decode()
+
+    @pytest.mark.parametrize("action", ["approve_edit", "discard_edit"])
+    def test_an_editor_cannot_approve_or_discard_by_hand_made_post(self, editor_client, action):
+        release = ReleaseFactory(title="ฉบับเผยแพร่")
+        self.stage(editor_client, release, title="แอบแก้")
+        assert editor_client.post(step(release, action)).status_code == 403
+        assert reloaded(release).title == "ฉบับเผยแพร่" and ReleaseRevision.objects.count() == 1
+
+    def test_an_editor_cannot_change_photos_of_a_live_release(self, editor_client):
+        release = ReleaseFactory()
+        image = ReleaseImageFactory(release=release, alt_text="เดิม")
+        data = {
+            "images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "1", "images-0-id": str(image.pk),
+            "images-0-release": str(release.pk), "images-0-alt_text": "", "images-0-DELETE": "on",
+        }
+        self.stage(editor_client, release, title="แก้ชื่อ", **data)
+        assert release.images.get().alt_text == "เดิม"
+
+    def test_an_editor_cannot_go_live_by_reverting_history(self, editor_client):
+        release = ReleaseFactory(title="ชื่อแรก")
+        release.title = "ชื่อที่สอง"
+        release.save()
+        first = release.history.filter(title="ชื่อแรก").first()
+        url = reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id])
+        editor_client.post(url, form_data(release.category, title="ชื่อแรก", body=release.body))
+        assert reloaded(release).title == "ชื่อที่สอง"
+
+    def test_a_publisher_s_own_edit_goes_live_at_once(self, publisher_client):
+        release = ReleaseFactory(title="ชื่อเดิม")
+        data = form_data(release.category, title="ชื่อใหม่", status="published", publish_at="01/01/2564 10:00", change_kind="minor")
+        publisher_client.post(change_url(release), data)
+        assert reloaded(release).title == "ชื่อใหม่" and not ReleaseRevision.objects.exists()
