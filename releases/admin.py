@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
-from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter
+from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseEvent, ReleaseImage
 
@@ -156,7 +156,7 @@ class GuardedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ReleaseAdminForm(CorrectionFields, forms.ModelForm):
+class ReleaseAdminForm(VersionCheck, CorrectionFields, forms.ModelForm):
     release_date = ThaiDateField(label=_("release date"), help_text=_("The date printed on the release, e.g. 29/09/2564 (B.E.)."))
     publish_at = ThaiDateTimeField(
         label=_("publish at"), required=False,

@@ -6,13 +6,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import lifecycle, roles
+from . import lifecycle, roles, thai
 from .forms import ThaiDateTimeField
 from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
 
@@ -58,6 +59,39 @@ class CorrectionFields(forms.Form):
         data = super().clean()
         if data.get("change_kind") == CORRECTION and not (data.get("change_note") or "").strip():
             self.add_error("change_note", _("A correction needs a public note saying what changed."))
+        return data
+
+
+class VersionCheck(forms.Form):
+    """For the release form: refuses a save made over someone else's (optimistic locking on Release.version)."""
+
+    known_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the row, not the instance: a history revert's instance is an old version.
+            self.fields["known_version"].initial = Release.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        known = data.get("known_version")
+        if not self.instance.pk or known is None:
+            return data
+        # Locked until this save commits (PostgreSQL); SQLite's write transactions are serial anyway.
+        current = Release.objects.select_for_update().select_related("updated_by").filter(pk=self.instance.pk).first()
+        if current is not None and current.version != known:
+            when = current.updated_at and timezone.localtime(current.updated_at)
+            who = current.updated_by.get_full_name() or current.updated_by.get_username() if current.updated_by else gettext("someone")
+            # Saving again overwrites, knowingly: the form now holds the current number.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("known_version")] = current.version
+            raise ValidationError(
+                _("%(user)s saved this release at %(when)s, after you opened it. Your text is kept below: "
+                  "compare it with the current version (open the release in a new tab) and save again to replace theirs."),
+                code="conflict",
+                params={"user": who, "when": f"{thai.format_date(when)} {when:%H:%M}" if when else "—"},
+            )
         return data
 
 
@@ -143,6 +177,24 @@ def revision_diff(release, data):
     return rows
 
 
+# Who opened a release's change form, and when, for this long: "someone else is editing this".
+OPENED_SECONDS = 5 * 60
+
+
+def note_opened(release, user, now=None):
+    """Remember that `user` opened `release` now; return [(name, when)] of the others within OPENED_SECONDS."""
+    now = now or timezone.now()
+    key = f"release-opened:{release.pk}"
+    opened = {
+        pk: (name, when) for pk, (name, when) in (cache.get(key) or {}).items()
+        if (now - when).total_seconds() < OPENED_SECONDS
+    }
+    others = sorted((name, when) for pk, (name, when) in opened.items() if pk != user.pk)
+    opened[user.pk] = (user.get_full_name() or user.get_username(), now)
+    cache.set(key, opened, OPENED_SECONDS)
+    return others
+
+
 class LifecycleAdminMixin:
     """For ReleaseAdmin: transitions by POST to <pk>/lifecycle/<action>/, shown as forms on the change page."""
 
@@ -210,6 +262,7 @@ class LifecycleAdminMixin:
         revision = ReleaseRevision.objects.filter(release=release).select_related("author").first()
         allowed["approve_edit"] = allowed["discard_edit"] = publisher and revision is not None
         return {
+            "opened_by_others": note_opened(release, request.user) if request.method == "GET" else [],
             "pending_revision": revision,
             "revision_diff": revision_diff(release, revision.data) if revision else [],
             "lifecycle_forms": [
@@ -222,6 +275,9 @@ class LifecycleAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            (name, options), *rest = fieldsets
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "known_version"]}), *rest]
         if obj is not None and obj.is_published():
             fieldsets = [*fieldsets, (_("Correction"), {"fields": ["change_kind", "change_note"]})]
         return fieldsets

@@ -232,3 +232,39 @@ class TestStagedEdits:
         data = form_data(release.category, title="ชื่อใหม่", status="published", publish_at="01/01/2564 10:00", change_kind="minor")
         publisher_client.post(change_url(release), data)
         assert reloaded(release).title == "ชื่อใหม่" and not ReleaseRevision.objects.exists()
+
+
+class TestNoLostUpdates:
+    def test_the_second_save_is_refused_naming_who_and_when_and_keeps_the_form(self, publisher, editor):
+        release = ReleaseFactory(draft=True, title="ชื่อเดิม")
+        first, second = Client(), Client()
+        first.force_login(publisher)
+        second.force_login(editor)
+        opened = reloaded(release).version
+        for client in (first, second):
+            assert f'name="known_version" value="{opened}"' in client.get(change_url(release)).content.decode()
+        data = form_data(release.category, known_version=str(opened))
+        assert first.post(change_url(release), {**data, "title": "ชื่อของผู้เผยแพร่"}).status_code == 302
+        response = second.post(change_url(release), {**data, "title": "ชื่อของบรรณาธิการ"})
+        page = response.content.decode()
+        assert response.status_code == 200 and reloaded(release).title == "ชื่อของผู้เผยแพร่"
+        assert "publisher บันทึกข่าวนี้เมื่อ" in page and "ชื่อของบรรณาธิการ" in page
+        # Saving again, knowingly, replaces it.
+        assert f'name="known_version" value="{opened + 1}"' in page
+        assert second.post(change_url(release), {**data, "title": "ชื่อของบรรณาธิการ", "known_version": str(opened + 1)}).status_code == 302
+        assert reloaded(release).title == "ชื่อของบรรณาธิการ"
+
+    def test_each_save_adds_one_to_the_version(self):
+        release = ReleaseFactory()
+        version = reloaded(release).version
+        release.save()
+        assert reloaded(release).version == version + 1
+
+    def test_the_form_says_who_else_opened_the_release_recently(self, publisher, editor):
+        release = ReleaseFactory(draft=True)
+        first, second = Client(), Client()
+        first.force_login(publisher)
+        second.force_login(editor)
+        assert "เปิดข่าวนี้เมื่อ" not in first.get(change_url(release)).content.decode()
+        assert "publisher เปิดข่าวนี้เมื่อ" in second.get(change_url(release)).content.decode()
+        assert "editor เปิดข่าวนี้เมื่อ" in first.get(change_url(release)).content.decode()
