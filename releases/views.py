@@ -22,6 +22,8 @@ from .paginators import CappedPaginator, LateRowPaginator
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
 # What a link to another release needs (neighbours, related releases).
 LINK_FIELDS = ("pk", "title", "slug", "language", "release_date")
+# Featured notices shown above the home page's and a category's list, at most.
+FEATURED_SHOWN = 3
 
 
 class PublishedReleaseMixin:
@@ -73,7 +75,19 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         query = self.filterset.search_query
         if query:
             search.with_highlights(context["releases"], query)
+        context["featured"] = self.featured()
         return context
+
+    def featured(self):
+        """Featured notices for the first page of the home page or of one category's list (one query)."""
+        bound = self.filterset.is_bound
+        if set(self.request.GET) - {"category"} or (bound and not self.filterset.is_valid()):
+            return []
+        featured = Release.objects.featured_now().only(*LINK_FIELDS, "summary", "featured_until")
+        category = self.filterset.form.cleaned_data.get("category") if bound else None
+        if category:
+            featured = featured.filter(category__slug=category)
+        return list(featured[:FEATURED_SHOWN])
 
 
 def _officials_with_positions():

@@ -185,3 +185,40 @@ class TestWithdrawal:
         assert client.get(release.get_absolute_url()).status_code == 200
         assert release.title in client.get("/").content.decode()
         assert list(release.events.order_by("pk").values_list("action", flat=True)) == ["withdrawn", "restored"]
+
+
+class TestFeatured:
+    def featured_block(self, page):
+        start = page.find('class="featured"')
+        return page[start:page.find("</section>", start)] if start >= 0 else ""
+
+    def test_at_most_three_newest_first_above_the_home_page_list(self, client, publisher):
+        releases = [ReleaseFactory(title=f"ประกาศด่วน {n}") for n in range(4)]
+        for release in releases:
+            lifecycle.feature(release, publisher, tomorrow())
+        block = self.featured_block(client.get("/").content.decode())
+        shown = [r.title for r in releases if r.title in block]
+        assert shown == [r.title for r in releases[1:]]  # the oldest of the four left out
+        assert block.index("ประกาศด่วน 3") < block.index("ประกาศด่วน 1")
+        assert self.featured_block(client.get("/", {"page": 2}).content.decode()) == ""
+
+    def test_on_their_category_s_list_only(self, client, publisher):
+        from tests.factories import CategoryFactory
+
+        other = CategoryFactory(slug="statements", name_th="แถลงการณ์")
+        release = ReleaseFactory(title="อพยพคนไทย")
+        lifecycle.feature(release, publisher, tomorrow())
+        assert "อพยพคนไทย" in self.featured_block(client.get("/", {"category": release.category.slug}).content.decode())
+        assert self.featured_block(client.get("/", {"category": other.slug}).content.decode()) == ""
+
+    def test_stopping_withdrawing_and_past_times(self, client, publisher):
+        release = ReleaseFactory(title="ประกาศเตือนภัย")
+        with pytest.raises(ValidationError):
+            lifecycle.feature(release, publisher, timezone.now() - datetime.timedelta(minutes=1))
+        lifecycle.feature(release, publisher, tomorrow())
+        lifecycle.feature(release, publisher, None)
+        assert self.featured_block(client.get("/").content.decode()) == ""
+        lifecycle.feature(release, publisher, tomorrow())
+        lifecycle.withdraw(release, publisher, Withdrawal.EXPLAINED, "เหตุการณ์คลี่คลาย")
+        assert self.featured_block(client.get("/").content.decode()) == ""
+        assert list(release.events.order_by("pk").values_list("action", flat=True)) == ["featured", "unfeatured", "featured", "withdrawn"]
