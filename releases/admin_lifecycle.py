@@ -79,7 +79,7 @@ class VersionCheck(forms.Form):
         if not self.instance.pk or known is None:
             return data
         # Locked until this save commits (PostgreSQL); SQLite's write transactions are serial anyway.
-        current = Release.objects.select_for_update().select_related("updated_by").filter(pk=self.instance.pk).first()
+        current = Release.objects.select_for_update(of=("self",)).select_related("updated_by").filter(pk=self.instance.pk).first()
         if current is not None and current.version != known:
             when = current.updated_at and timezone.localtime(current.updated_at)
             who = current.updated_by.get_full_name() or current.updated_by.get_username() if current.updated_by else gettext("someone")
