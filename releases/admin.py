@@ -17,10 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import images, roles, thai
+from . import images, lifecycle, roles, thai
 from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
-from .models import Category, Official, Position, Release, ReleaseEvent, ReleaseImage
+from .models import Category, Official, Position, Release, ReleaseImage
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -349,7 +349,7 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, NumericHistoryVer
                 release.publish_at = now
             release.updated_by = request.user
             release.save()
-            ReleaseEvent.objects.create(release=release, user=request.user, action=ReleaseEvent.Action.PUBLISHED)
+            lifecycle.record_published(release, request.user)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
         if blocked:

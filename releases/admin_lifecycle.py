@@ -287,9 +287,13 @@ class LifecycleAdminMixin:
         correction = form.cleaned_data.get("change_kind") == CORRECTION and note
         if correction:
             obj.corrected_at = timezone.now()
+        was_published = change and Release.objects.filter(pk=obj.pk, status=Release.Status.PUBLISHED).exists()
         super().save_model(request, obj, form, change)
         if correction:
             ReleaseEvent.objects.create(release=obj, user=request.user, action=ReleaseEvent.Action.CORRECTED, comment=note)
+        if obj.status == Release.Status.PUBLISHED and not was_published:
+            link = request.build_absolute_uri(reverse("admin:releases_release_change", args=[obj.pk]))
+            lifecycle.record_published(obj, request.user, link)
 
     # --- staged edits ---------------------------------------------------------------
     def stage_edit(self, request, obj, form):

@@ -74,6 +74,12 @@ def approve(release, user, publish_at=None, link=""):
     _mail(_authors(release), _("Approved: %(title)s"), release, user, link)
 
 
+def record_published(release, user, link=""):
+    """A publisher published or scheduled a release from the form or the list action: on the record, the author told."""
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.SCHEDULED if release.is_scheduled() else Action.PUBLISHED)
+    _mail(_authors(release), _("Published: %(title)s"), release, user, link)
+
+
 @transaction.atomic
 def return_to_editor(release, user, comment, link=""):
     """A publisher sends a release in review back to draft, saying why."""

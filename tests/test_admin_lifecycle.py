@@ -268,3 +268,21 @@ class TestNoLostUpdates:
         assert "เปิดข่าวนี้เมื่อ" not in first.get(change_url(release)).content.decode()
         assert "publisher เปิดข่าวนี้เมื่อ" in second.get(change_url(release)).content.decode()
         assert "editor เปิดข่าวนี้เมื่อ" in first.get(change_url(release)).content.decode()
+
+
+class TestPublishedOutsideTheReview:
+    def test_publishing_in_the_form_or_the_list_is_recorded_and_the_author_told(
+        self, publisher_client, editor, django_capture_on_commit_callbacks
+    ):
+        from django.core import mail
+
+        editor.email = "editor@example.org"
+        editor.save()
+        by_form, by_action = ReleaseFactory(draft=True, created_by=editor), ReleaseFactory(draft=True, created_by=editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            publisher_client.post(change_url(by_form), form_data(by_form.category, title=by_form.title, status="published"))
+        with django_capture_on_commit_callbacks(execute=True):
+            publisher_client.post(reverse("admin:releases_release_changelist"), {"action": "publish", "_selected_action": [by_action.pk]})
+        for release in (by_form, by_action):
+            assert list(release.events.values_list("action", "user__username")) == [("published", "publisher")]
+        assert [m.to for m in mail.outbox] == [["editor@example.org"], ["editor@example.org"]]
