@@ -287,7 +287,10 @@ class LifecycleAdminMixin:
         correction = form.cleaned_data.get("change_kind") == CORRECTION and note
         if correction:
             obj.corrected_at = timezone.now()
-        was_published = change and Release.objects.filter(pk=obj.pk, status=Release.Status.PUBLISHED).exists()
+        stored = Release.objects.filter(pk=obj.pk).values("status", "version").first() if change else None
+        was_published = bool(stored) and stored["status"] == Release.Status.PUBLISHED
+        if stored:
+            obj.version = stored["version"]  # a history revert's instance holds an old number: never go back
         super().save_model(request, obj, form, change)
         if correction:
             ReleaseEvent.objects.create(release=obj, user=request.user, action=ReleaseEvent.Action.CORRECTED, comment=note)

@@ -286,3 +286,16 @@ class TestPublishedOutsideTheReview:
         for release in (by_form, by_action):
             assert list(release.events.values_list("action", "user__username")) == [("published", "publisher")]
         assert [m.to for m in mail.outbox] == [["editor@example.org"], ["editor@example.org"]]
+
+
+def test_a_history_revert_never_moves_the_version_back(publisher_client):
+    release = ReleaseFactory(title="ชื่อแรก")
+    for title in ("ชื่อที่สอง", "ชื่อที่สาม"):
+        release.title = title
+        release.save()
+    before = reloaded(release).version
+    first = release.history.filter(title="ชื่อแรก").first()
+    url = reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id])
+    data = form_data(release.category, title="ชื่อแรก", body=release.body, status="published", publish_at="01/01/2564 10:00")
+    assert publisher_client.post(url, data).status_code == 302
+    assert reloaded(release).title == "ชื่อแรก" and reloaded(release).version == before + 1
