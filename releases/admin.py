@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from . import images, roles, thai
+from . import images, lifecycle, roles, thai
+from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
@@ -91,24 +92,6 @@ class PositionInline(admin.TabularInline):
     fields = ["title_th", "title_en", "organisation", "start_date", "end_date", "concurrent"]
 
 
-class StateFilter(admin.SimpleListFilter):
-    title = _("status")
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("draft", _("draft")), ("scheduled", _("scheduled")), ("published", _("published"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "draft":
-            return queryset.drafts()
-        if value == "scheduled":
-            return queryset.scheduled()
-        if value == "published":
-            return queryset.published()
-        return queryset
-
-
 class YearFilter(admin.SimpleListFilter):
     title = _("year (B.E.)")
     parameter_name = "year"
@@ -174,7 +157,7 @@ class GuardedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ReleaseAdminForm(forms.ModelForm):
+class ReleaseAdminForm(VersionCheck, CorrectionFields, forms.ModelForm):
     release_date = ThaiDateField(label=_("release date"), help_text=_("The date printed on the release, e.g. 29/09/2564 (B.E.)."))
     publish_at = ThaiDateTimeField(
         label=_("publish at"), required=False,
@@ -184,6 +167,14 @@ class ReleaseAdminForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = "__all__"
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        stored = self.instance.status if self.instance.pk else Release.Status.DRAFT
+        # Review and withdrawal go through their own buttons (releases/lifecycle.py), which keep the record.
+        if status != stored and {status, stored} & {Release.Status.REVIEW, Release.Status.WITHDRAWN}:
+            raise ValidationError(_("Use the publishing workflow buttons to submit, approve, withdraw or restore."), code="lifecycle")
+        return status
 
 
 class NumericSelectionMixin:
@@ -220,7 +211,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
+class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -283,7 +274,7 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
-        labels = {"draft": _("draft"), "scheduled": _("scheduled"), "published": _("published")}
+        labels = {**dict(Release.Status.choices), "scheduled": _("scheduled")}
         state = obj.public_state
         if state == "scheduled":
             return format_html("{} ({})", labels[state], thai.format_datetime(obj.publish_at))
@@ -319,6 +310,8 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
         # publish nor touch a release that is already published or scheduled.
         if not roles.can_publish(request.user):
             stored = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+            if stored == Release.Status.PUBLISHED:
+                return self.stage_edit(request, obj, form)  # the public keeps the live version
             if obj.status != Release.Status.DRAFT or (stored and stored != Release.Status.DRAFT):
                 raise PermissionDenied(gettext("Only publishers may publish, unpublish or schedule releases."))
             obj.publish_at = Release.objects.filter(pk=obj.pk).values_list("publish_at", flat=True).first() if change else None
@@ -340,7 +333,9 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
         blocked = []
         # Already public ones are left alone; drafts and scheduled ones become public now.
         already_public = Release.objects.published(now).values("pk")
-        for release in queryset.exclude(pk__in=already_public).prefetch_related("images"):
+        # Withdrawn ones come back only by "restore", which keeps the record.
+        waiting = queryset.exclude(pk__in=already_public).exclude(status=Release.Status.WITHDRAWN)
+        for release in waiting.prefetch_related("images"):
             if release.missing_alt_text():
                 blocked.append(release.title)
                 continue
@@ -350,6 +345,7 @@ class ReleaseAdmin(NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdm
             release.updated_by = request.user
             release.save()
             audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, request.user, release)
+            lifecycle.record_published(release, request.user)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)
         if blocked:

@@ -1,8 +1,8 @@
-"""Whole-page cache for the public pages, invalidated by content changes and by scheduled releases falling due.
+"""Whole-page cache for the public pages, invalidated by content changes, scheduled releases falling due and features ending.
 
 Keys carry a generation token. Saving or deleting a release, official, position, photo or
 category starts a new generation (signals below), and so does the moment the next scheduled
-release becomes public: the generation's state remembers that moment (one query when the
+release becomes public or a featured one stops being featured: the generation's state remembers that moment (one query when the
 generation starts) and each request compares it with the clock, so no job is needed.
 Staff (a valid staff session) never get a cached page and never fill the cache. A page's key is
 made of what the view reads: the canonical host, the path, the language and the query parameters
@@ -71,8 +71,8 @@ def _state_key():
 
 
 def _new_state():
-    # The next few due times, so most of them pass without another query.
-    due = Release.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)[:DUE_AHEAD]
+    # The next few due times (releases falling due, features ending), so most pass without another query.
+    due = Release.objects.due_times(limit=DUE_AHEAD)
     return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
 
 

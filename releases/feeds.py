@@ -52,7 +52,8 @@ class LatestReleasesFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # The last correction readers were told of, not every save.
+        return item.modified_at
 
     def item_categories(self, item):
         return [item.category.name_for(page_language())]

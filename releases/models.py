@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from . import thai
 from .images.rendering import rendition
 from .images.storage import official_portrait_path, release_image_path, storing, storing_file
+from .editorial import LifecycleFields, ReleaseEvent, ReleaseRevision, Withdrawal  # noqa: F401 (models of this app)
 from .history import HistoricalRecords
 from .security.audit import SecurityEvent  # noqa: F401 (models of the security package live in this app)
 from .security.recovery import RecoveryCodeDevice  # noqa: F401
@@ -169,11 +170,26 @@ class Position(models.Model):
 
 class ReleaseQuerySet(models.QuerySet):
     def published(self, now=None):
-        """The one definition of "publicly visible": published, and its publish time has come.
+        """The one definition of "listed publicly": published, and its publish time has come.
 
-        Scheduling is just a future publish_at, decided at query time: no job needed.
+        Scheduling is just a future publish_at, decided at query time: no job needed. Withdrawn
+        and in-review releases have statuses of their own, so they are never here.
         """
         return self.filter(status=Release.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def reachable(self, now=None):
+        """What a release URL answers for: the published ones and the withdrawn ones (notice, 410 or 301)."""
+        statuses = [Release.Status.PUBLISHED, Release.Status.WITHDRAWN]
+        return self.filter(status__in=statuses, publish_at__lte=now or timezone.now())
+
+    def featured_now(self, now=None):
+        """Published releases featured until a time still to come, newest first; they stop by themselves."""
+        now = now or timezone.now()
+        return self.published(now).filter(featured_until__gt=now).order_by(*NEWEST_FIRST)
+
+    def in_review(self):
+        """The publishers' queue: oldest first."""
+        return self.filter(status=Release.Status.REVIEW).order_by("updated_at", "pk")
 
     def scheduled(self, now=None):
         return self.filter(status=Release.Status.PUBLISHED, publish_at__gt=now or timezone.now())
@@ -194,8 +210,19 @@ class ReleaseQuerySet(models.QuerySet):
         return self.exclude(~Q(language=language) & has_translation)
 
     def next_due(self, now=None):
-        """When the next scheduled release becomes public (for cache keys), or None."""
+        """When the next scheduled release becomes public, or None."""
         return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
+
+    def due_times(self, now=None, limit=50):
+        """The next moments a public page changes by itself, sorted: scheduled releases falling due
+        and featured ones ending (one query, for the page cache)."""
+        now = now or timezone.now()
+        first = models.Case(models.When(publish_at__gt=now, then="publish_at"), default="featured_until")
+        rows = (
+            (self.scheduled(now) | self.featured_now(now))
+            .annotate(due=first).order_by("due").values_list("publish_at", "featured_until")[:limit]
+        )
+        return sorted(when for row in rows for when in row if when is not None and when > now)[:limit]
 
     def with_neighbours(self):
         """Annotate `older` and `newer`: the public releases just before and after in list order,
@@ -250,10 +277,12 @@ class ReleaseQuerySet(models.QuerySet):
         return related
 
 
-class Release(models.Model):
+class Release(LifecycleFields, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        REVIEW = "review", _("in review")
         PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     class Language(models.TextChoices):
         THAI = "th", _("Thai")
@@ -314,10 +343,10 @@ class Release(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="release_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "review", "published", "withdrawn"]), name="release_status_valid"),
             models.CheckConstraint(condition=Q(language__in=["th", "en"]), name="release_language_valid"),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                condition=~Q(status__in=["published", "withdrawn"]) | Q(publish_at__isnull=False),
                 name="release_published_has_publish_at",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="release_title_not_empty"),
@@ -349,8 +378,10 @@ class Release(models.Model):
             # view_count moves only by counters.py's atomic UPDATEs: writing back the value
             # this instance was loaded with would erase views counted since (an editor's save).
             update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "view_count"]
+        if not self._state.adding:
+            self.version += 1
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"slug", "summary", "publish_at", "updated_at"}
+            kwargs["update_fields"] = set(update_fields) | {"slug", "summary", "publish_at", "updated_at", "version"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -399,12 +430,17 @@ class Release(models.Model):
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > now
 
+    def is_featured(self, now=None):
+        """Mirrors ReleaseQuerySet.featured_now() for one loaded row."""
+        now = now or timezone.now()
+        return self.is_published(now) and self.featured_until is not None and self.featured_until > now
+
     @property
     def public_state(self):
-        """'draft', 'scheduled' or 'published', as editors speak of it."""
-        if self.status == self.Status.DRAFT:
-            return "draft"
-        return "scheduled" if self.is_scheduled() else "published"
+        """'draft', 'review', 'scheduled', 'published' or 'withdrawn', as editors speak of it."""
+        if self.status == self.Status.PUBLISHED:
+            return "scheduled" if self.is_scheduled() else "published"
+        return self.status
 
     @property
     def lead_image(self):

@@ -13,11 +13,16 @@ def can_publish(user):
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
+def can_write(user):
+    """Write releases at all: edit drafts, submit them for review, take them back (an Editor)."""
+    return bool(user and user.is_active and user.is_staff and user.has_perm("releases.change_release"))
+
+
 def can_edit(user, release):
-    """Editors edit drafts; publishers edit anything."""
-    if not (user and user.is_active and user.is_staff and user.has_perm("releases.change_release")):
+    """Editors edit drafts, and live releases by a pending edit a publisher approves; publishers edit anything."""
+    if not can_write(user):
         return False
-    return can_publish(user) or release.status == release.Status.DRAFT
+    return can_publish(user) or release.status in (release.Status.DRAFT, release.Status.PUBLISHED)
 
 
 # Permissions per role, by codename in app releases (auth's own models untouched).

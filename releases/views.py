@@ -1,10 +1,10 @@
-"""Public pages. Everything public starts from Release.objects.published()."""
+"""Public pages. Every list starts from Release.objects.published(); a release's own URL from reachable()."""
 
 import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.template.loader import render_to_string
@@ -18,13 +18,15 @@ from django_filters.views import FilterView
 from . import counters, search, thai
 from .filters import ReleaseFilter
 from .images import picture
-from .models import Official, Release
+from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
 
 # The search index copies and import bookkeeping are large and never shown.
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
 # What a link to another release needs (neighbours, related releases).
 LINK_FIELDS = ("pk", "title", "slug", "language", "release_date")
+# Featured notices shown above the home page's and a category's list, at most.
+FEATURED_SHOWN = 3
 
 
 class PublishedReleaseMixin:
@@ -79,7 +81,19 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         query = self.filterset.search_query
         if query:
             search.with_highlights(context["releases"], query)
+        context["featured"] = self.featured()
         return context
+
+    def featured(self):
+        """Featured notices for the first page of the home page or of one category's list (one query)."""
+        bound = self.filterset.is_bound
+        if set(self.request.GET) - {"category"} or (bound and not self.filterset.is_valid()):
+            return []
+        featured = Release.objects.featured_now().only(*LINK_FIELDS, "summary", "featured_until")
+        category = self.filterset.form.cleaned_data.get("category") if bound else None
+        if category:
+            featured = featured.filter(category__slug=category)
+        return list(featured[:FEATURED_SHOWN])
 
 
 def _officials_with_positions():
@@ -95,9 +109,10 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     def get_queryset(self):
         counterparts = ("translation", "translated_from")
         return (
-            super()
-            .get_queryset()
-            .select_related(*counterparts)
+            # Withdrawn releases still answer at their URL: with their notice, 410 or a redirect.
+            Release.objects.reachable()
+            .select_related("category", "replaced_by", *counterparts)
+            .defer(*UNSHOWN_FIELDS, *(f"replaced_by__{field}" for field in UNSHOWN_FIELDS))
             .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
             .with_neighbours()
         )
@@ -121,11 +136,26 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         self.object = self.get_object()
         preview = self.preview_release is not None
         if not preview:
+            withdrawn = self.withdrawn_response()
+            if withdrawn is not None:
+                return withdrawn
             if kwargs.get("slug") != self.object.url_slug:
                 return redirect(self.object.get_absolute_url(), permanent=True)
             counters.record_view(request, self.object)
         context = self.get_context_data(object=self.object, preview=preview)
         return self.render_to_response(context)
+
+    def withdrawn_response(self):
+        """Published in error: 410 with a short explanation; replaced: 301 to the replacement."""
+        release = self.object
+        if release.status != Release.Status.WITHDRAWN:
+            return None
+        if release.withdrawal_kind == Withdrawal.ERROR:
+            body = render_to_string("releases/release_gone.html", {"release": release}, request=self.request)
+            return HttpResponseGone(body)
+        if release.withdrawal_kind == Withdrawal.REPLACED and release.replaced_by is not None:
+            return redirect(release.replaced_by.get_absolute_url(), permanent=True)
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,6 +179,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),
             json_ld=news_article(self.request, release, images, canonical),
+            # Only a corrected release pays the query for its notes.
+            corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
         )
         return context
 
@@ -177,7 +209,7 @@ def news_article(request, release, images, canonical):
         "description": release.summary,
         "inLanguage": release.language,
         "datePublished": date_published(release),
-        "dateModified": release.updated_at.isoformat() if release.updated_at else None,
+        "dateModified": (release.modified_at or timezone.now()).isoformat(),
         "mainEntityOfPage": canonical,
         "articleSection": release.category.name_for(release.language),
         "author": organisation(request),

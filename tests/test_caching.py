@@ -119,10 +119,10 @@ class TestHits:
 class TestQueryBudgets:
     """Budgets of a page not yet cached, whatever the data (the generation already known)."""
 
-    def test_list_at_most_4_queries(self, client, django_assert_max_num_queries):
+    def test_list_at_most_5_queries(self, client, django_assert_max_num_queries):
         with_related_data(25)
         caching.current_token()
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):  # 4, and the featured notices on the first page
             assert get(client, "/").status_code == 200
         with django_assert_max_num_queries(4):
             assert get(client, "/?page=2").status_code == 200
@@ -142,7 +142,7 @@ class TestQueryBudgets:
         with django_capture_on_commit_callbacks(execute=True):
             release.title = "แก้ไขแล้ว"
             release.save()
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert "แก้ไขแล้ว" in get(client, "/").content.decode()
 
     def test_a_new_generation_costs_one_query_once(self, client, django_assert_num_queries):
@@ -214,6 +214,37 @@ class TestInvalidation:
         assert response["X-Page-Cache"] == "miss"
         assert "ตั้งเวลาไว้" in response.content.decode()
         assert get(client, "/")["X-Page-Cache"] == "hit"
+
+    @pytest.mark.parametrize("kind, status", [("explained", 200), ("error", 410), ("replaced", 301)])
+    def test_a_cached_page_never_outlives_a_withdrawal(self, client, publisher, django_capture_on_commit_callbacks, kind, status):
+        from releases import lifecycle
+
+        release, replacement = ReleaseFactory(title="ถ้อยแถลงเดิม"), ReleaseFactory()
+        url = release.get_absolute_url()
+        for page in (url, "/", "/feeds/latest/rss/"):
+            get(client, page)
+            assert get(client, page)["X-Page-Cache"] == "hit"
+        with django_capture_on_commit_callbacks(execute=True):
+            lifecycle.withdraw(release, publisher, kind, "ถอนเพราะข้อมูลผิด", replacement)
+        response = get(client, url)
+        assert response.status_code == status and response["X-Page-Cache"] == "miss"
+        if status == 200:
+            assert "ถอนเพราะข้อมูลผิด" in response.content.decode()
+            assert get(client, url)["X-Page-Cache"] == "hit"  # the withdrawn page is cached anew, with its notice
+            assert "ถอนเพราะข้อมูลผิด" in get(client, url).content.decode()
+        for page in ("/", "/feeds/latest/rss/"):
+            assert "ถ้อยแถลงเดิม" not in get(client, page).content.decode()
+
+    def test_a_featured_release_stops_being_featured_when_its_time_passes(self, client, monkeypatch):
+        now = timezone.now()
+        ReleaseFactory(title="ประกาศด่วนสถานทูต", featured_until=now + datetime.timedelta(hours=1))
+        assert 'class="featured"' in get(client, "/").content.decode()
+        assert get(client, "/")["X-Page-Cache"] == "hit"
+        later = now + datetime.timedelta(hours=1, seconds=1)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        response = get(client, "/")
+        assert response["X-Page-Cache"] == "miss"
+        assert 'class="featured"' not in response.content.decode()
 
     def test_another_worker_sees_a_change_through_the_generation_file(self, client):
         """Local-memory caches are per process: a bump elsewhere only reaches us by the file."""

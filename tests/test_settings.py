@@ -107,3 +107,11 @@ def test_staff_idle_time_from_the_environment():
     code = "from django.conf import settings; print(settings.STAFF_SESSION_IDLE_SECONDS)"
     result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "NEWSROOM_STAFF_IDLE_MINUTES": "30"})
     assert result.stdout.split()[-1] == "1800", result.stderr
+
+
+def test_mail_goes_to_the_console_unless_an_smtp_host_is_set():
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)"
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1"}, drop=("EMAIL_HOST", "EMAIL_BACKEND"))
+    assert "console.EmailBackend" in result.stdout, result.stderr
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "2525"})
+    assert "smtp.EmailBackend smtp.example.org 2525" in result.stdout, result.stderr

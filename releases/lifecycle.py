@@ -1,0 +1,267 @@
+"""The editorial lifecycle's transitions: review, approval, return, withdrawal, restoring and featuring.
+
+Each transition checks the role on the server (releases/roles.py), refuses a release in the wrong
+state with a ValidationError, writes the release and a ReleaseEvent in one transaction, and sends
+its e-mail after the commit. Saving the release starts a new page-cache generation (caching.py).
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import roles, thai
+from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
+
+logger = logging.getLogger(__name__)
+Status = Release.Status
+Action = ReleaseEvent.Action
+
+
+def _require(allowed, message=None):
+    if not allowed:
+        raise PermissionDenied(message or _("Only publishers may do this."))
+
+
+def _require_state(release, *statuses):
+    if release.status not in statuses:
+        raise ValidationError(_("This cannot be done to a release that is %(state)s.") % {"state": release.get_status_display()})
+
+
+def _record(release, user, action, comment=""):
+    release.updated_by = user
+    release.save()
+    return ReleaseEvent.objects.create(release=release, user=user, action=action, comment=comment)
+
+
+# --- review --------------------------------------------------------------------------
+
+@transaction.atomic
+def submit(release, user, link=""):
+    """An editor asks for review: draft -> review; the publishers are told."""
+    _require(roles.can_edit(user, release), _("You may not edit this release."))
+    _require_state(release, Status.DRAFT)
+    release.status = Status.REVIEW
+    _record(release, user, Action.SUBMITTED)
+    _mail(publishers(), _("Submitted for review: %(title)s"), release, user, link)
+
+
+@transaction.atomic
+def take_back(release, user):
+    """The editor takes a release back from review to change it: review -> draft."""
+    _require(roles.can_write(user), _("You may not edit this release."))
+    _require_state(release, Status.REVIEW)
+    release.status = Status.DRAFT
+    _record(release, user, Action.TAKEN_BACK)
+
+
+@transaction.atomic
+def approve(release, user, publish_at=None, link=""):
+    """A publisher approves: review -> published now, or scheduled for `publish_at`."""
+    _require(roles.can_publish(user))
+    _require_state(release, Status.REVIEW, Status.DRAFT)
+    if release.missing_alt_text():
+        raise ValidationError(_("Every photo needs alt text before the release can be published or scheduled."))
+    now = timezone.now()
+    scheduled = publish_at is not None and publish_at > now
+    release.status, release.publish_at, release.review_comment = Status.PUBLISHED, publish_at if scheduled else now, ""
+    _record(release, user, Action.SCHEDULED if scheduled else Action.PUBLISHED)
+    _mail(_authors(release), _("Approved: %(title)s"), release, user, link)
+
+
+def record_published(release, user, link=""):
+    """A publisher published or scheduled a release from the form or the list action: on the record, the author told."""
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.SCHEDULED if release.is_scheduled() else Action.PUBLISHED)
+    _mail(_authors(release), _("Published: %(title)s"), release, user, link)
+
+
+@transaction.atomic
+def return_to_editor(release, user, comment, link=""):
+    """A publisher sends a release in review back to draft, saying why."""
+    _require(roles.can_publish(user))
+    _require_state(release, Status.REVIEW)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Say what needs changing."))
+    release.status, release.review_comment = Status.DRAFT, comment
+    _record(release, user, Action.RETURNED, comment)
+    _mail(_authors(release), _("Returned for changes: %(title)s"), release, user, link, comment)
+
+
+# --- withdrawal ----------------------------------------------------------------------
+
+@transaction.atomic
+def withdraw(release, user, kind, reason, replacement=None):
+    """A publisher withdraws a public release: it leaves every list; its URL explains, answers 410 or redirects."""
+    _require(roles.can_publish(user))
+    if not release.is_published():
+        raise ValidationError(_("Only a public release can be withdrawn."))
+    reason = (reason or "").strip()
+    if kind not in Withdrawal.values:
+        raise ValidationError(_("Choose how the release is withdrawn."))
+    if not reason:
+        raise ValidationError(_("A withdrawal needs a public explanation."))
+    if kind == Withdrawal.REPLACED and (replacement is None or replacement.pk == release.pk or not replacement.is_published()):
+        raise ValidationError(_("Choose the public release that replaces this one."))
+    release.status, release.withdrawal_kind, release.withdrawal_reason = Status.WITHDRAWN, kind, reason
+    release.withdrawn_at, release.featured_until = timezone.now(), None
+    release.replaced_by = replacement if kind == Withdrawal.REPLACED else None
+    _record(release, user, Action.WITHDRAWN, reason)
+
+
+@transaction.atomic
+def restore(release, user):
+    """A publisher undoes a withdrawal: the release is public again at its URL and in the lists."""
+    _require(roles.can_publish(user))
+    _require_state(release, Status.WITHDRAWN)
+    release.status, release.withdrawal_kind, release.withdrawal_reason = Status.PUBLISHED, "", ""
+    release.withdrawn_at = release.replaced_by = None
+    _record(release, user, Action.RESTORED)
+
+
+# --- featuring -----------------------------------------------------------------------
+
+@transaction.atomic
+def feature(release, user, until):
+    """A publisher features a public release until `until` (None stops it now)."""
+    _require(roles.can_publish(user))
+    if until is not None and (not release.is_published() or until <= timezone.now()):
+        raise ValidationError(_("Only a public release can be featured, and only until a time still to come."))
+    release.featured_until = until
+    _record(release, user, Action.FEATURED if until else Action.UNFEATURED)
+
+
+# --- staged edits to a live release --------------------------------------------------
+
+# Set by the publishing workflow only, never carried by an edit.
+NOT_STAGED = {"status", "publish_at"}
+
+
+def _comparable(field, value):
+    if field.many_to_many:
+        return sorted(item.pk for item in value)
+    if field.is_relation:
+        return value.pk if value is not None else None
+    return value
+
+
+def revision_data(form, live):
+    """What an edit changes in the live release, for a ReleaseRevision: foreign keys by id,
+    many-to-many as sorted ids. Compared with the stored row, not the form's starting point
+    (a history revert starts from an old version)."""
+    data = {}
+    for name, value in form.cleaned_data.items():
+        try:
+            field = Release._meta.get_field(name)
+        except FieldDoesNotExist:  # the form's own fields (the correction note) are kept apart
+            continue
+        if not field.editable or name in NOT_STAGED:
+            continue
+        current = live.officials.all() if field.many_to_many else getattr(live, name)
+        new, old = _comparable(field, value), _comparable(field, current)
+        # Left empty, these are derived on save: compare what saving would make of them.
+        if name == "slug" and not new:
+            new = thai.slugify(form.cleaned_data.get("title") or live.title)
+        elif name == "summary" and not new.strip():
+            new = Release(body=form.cleaned_data.get("body", live.body)).derive_summary()
+        if new != old:
+            data[name] = new
+    return data
+
+
+def apply_revision(release, data):
+    """Set a revision's fields on `release` (not saved); returns the many-to-many ids to set after saving."""
+    many = {}
+    for name, value in data.items():
+        field = Release._meta.get_field(name)
+        if field.many_to_many:
+            many[name] = value
+        elif field.is_relation:
+            setattr(release, field.attname, value)
+        else:
+            setattr(release, name, field.to_python(value))
+    return many
+
+
+@transaction.atomic
+def stage_revision(release, user, data, correction_note="", link=""):
+    """An edit of a live release by someone who may not publish: kept aside until a publisher approves it."""
+    _require(roles.can_write(user), _("You may not edit this release."))
+    _require_state(release, Status.PUBLISHED)
+    data = {**data, "_correction": correction_note} if correction_note else data
+    ReleaseRevision.objects.update_or_create(release=release, defaults={"data": data, "author": user})
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_SUBMITTED)
+    _mail(publishers(), _("Edit waiting for approval: %(title)s"), release, user, link)
+
+
+@transaction.atomic
+def approve_revision(release, user):
+    """A publisher puts the pending edit live (with its correction note, if it has one)."""
+    _require(roles.can_publish(user))
+    revision = ReleaseRevision.objects.select_for_update().filter(release=release).first()
+    if revision is None:
+        raise ValidationError(_("There is no pending edit."))
+    data = dict(revision.data)
+    note = data.pop("_correction", "")
+    many = apply_revision(release, data)
+    release.full_clean(exclude=list(many), validate_unique=False)
+    if note:
+        release.corrected_at = timezone.now()
+    _record(release, user, Action.REVISION_APPROVED)
+    if "officials" in many:
+        release.officials.set(Official.objects.filter(pk__in=many["officials"]))
+    if note:
+        ReleaseEvent.objects.create(release=release, user=user, action=Action.CORRECTED, comment=note)
+    revision.delete()
+    _mail([revision.author] if revision.author and revision.author.email else [], _("Edit approved: %(title)s"), release, user, "")
+
+
+@transaction.atomic
+def discard_revision(release, user):
+    """A publisher throws the pending edit away; the live version stays as it is."""
+    _require(roles.can_publish(user))
+    deleted, _rows = ReleaseRevision.objects.filter(release=release).delete()
+    if not deleted:
+        raise ValidationError(_("There is no pending edit."))
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_DISCARDED)
+
+
+# --- e-mail --------------------------------------------------------------------------
+
+def publishers():
+    """Active users who may publish and have an address."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    codename = roles.PUBLISH_PERMISSION.split(".", 1)[1]
+    return users.filter(
+        Q(is_superuser=True) | Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename)
+    ).distinct()
+
+
+def _authors(release):
+    return [user for user in (release.created_by,) if user is not None and user.is_active and user.email]
+
+
+def _mail(recipients, subject, release, actor, link, comment=""):
+    addresses = sorted({user.email for user in recipients if user.pk != actor.pk})
+    if not addresses:
+        return
+    subject = subject % {"title": release.title[:120]}
+    lines = [release.title, "", _("By: %(user)s") % {"user": actor.get_full_name() or actor.get_username()}]
+    if comment:
+        lines += ["", comment]
+    if link:
+        lines += ["", link]
+    body = "\n".join(lines)
+
+    def send():
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:  # a mail server down must not turn a committed transition into an error page
+            logger.exception("Could not send the lifecycle e-mail %r", subject)
+
+    transaction.on_commit(send)
