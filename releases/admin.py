@@ -320,10 +320,9 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMes
         obj.updated_by = request.user
         before = Release.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        if before != obj.status and Release.Status.PUBLISHED in (before, obj.status):
-            published = obj.status == Release.Status.PUBLISHED
-            kind = audit.SecurityEvent.Kind.RELEASE_PUBLISHED if published else audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED
-            audit.record(kind, request.user, obj, publish_at=str(obj.publish_at or ""))
+        # Publishing is recorded by lifecycle.record_published (the workflow's own record).
+        if before == Release.Status.PUBLISHED and obj.status != before:
+            audit.record(audit.SecurityEvent.Kind.RELEASE_UNPUBLISHED, request.user, obj)
 
     # --- actions -------------------------------------------------------------
     @admin.action(description=_("Publish selected releases now"), permissions=["publish"])
@@ -344,7 +343,6 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMes
                 release.publish_at = now
             release.updated_by = request.user
             release.save()
-            audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, request.user, release)
             lifecycle.record_published(release, request.user)
             count += 1
         self.message_user(request, ngettext("%d release published.", "%d releases published.", count) % count, messages.SUCCESS)

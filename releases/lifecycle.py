@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles, thai
+from .security import audit
 from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
 
 logger = logging.getLogger(__name__)
@@ -71,12 +72,14 @@ def approve(release, user, publish_at=None, link=""):
     scheduled = publish_at is not None and publish_at > now
     release.status, release.publish_at, release.review_comment = Status.PUBLISHED, publish_at if scheduled else now, ""
     _record(release, user, Action.SCHEDULED if scheduled else Action.PUBLISHED)
+    audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, user, release, publish_at=str(release.publish_at))
     _mail(_authors(release), _("Approved: %(title)s"), release, user, link)
 
 
 def record_published(release, user, link=""):
     """A publisher published or scheduled a release from the form or the list action: on the record, the author told."""
     ReleaseEvent.objects.create(release=release, user=user, action=Action.SCHEDULED if release.is_scheduled() else Action.PUBLISHED)
+    audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, user, release, publish_at=str(release.publish_at))
     _mail(_authors(release), _("Published: %(title)s"), release, user, link)
 
 
@@ -112,6 +115,7 @@ def withdraw(release, user, kind, reason, replacement=None):
     release.withdrawn_at, release.featured_until = timezone.now(), None
     release.replaced_by = replacement if kind == Withdrawal.REPLACED else None
     _record(release, user, Action.WITHDRAWN, reason)
+    audit.record(audit.SecurityEvent.Kind.RELEASE_WITHDRAWN, user, release, kind=kind)
 
 
 @transaction.atomic
@@ -122,6 +126,7 @@ def restore(release, user):
     release.status, release.withdrawal_kind, release.withdrawal_reason = Status.PUBLISHED, "", ""
     release.withdrawn_at = release.replaced_by = None
     _record(release, user, Action.RESTORED)
+    audit.record(audit.SecurityEvent.Kind.RELEASE_PUBLISHED, user, release, restored="yes")
 
 
 # --- featuring -----------------------------------------------------------------------
