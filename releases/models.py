@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -17,11 +16,10 @@ from .images.rendering import rendition
 from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .editorial import LifecycleFields, ReleaseEvent, ReleaseRevision, Withdrawal  # noqa: F401 (models of this app)
 from .history import HistoricalRecords
+from .querysets import NEWEST_FIRST, ReleaseQuerySet
 from .security.audit import SecurityEvent  # noqa: F401 (models of the security package live in this app)
 from .security.recovery import RecoveryCodeDevice  # noqa: F401
 
-# Newest first: the order of every public list, feed and search result (ties by publication, then id).
-NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 
 
 class Category(models.Model):
@@ -166,115 +164,6 @@ class Position(models.Model):
                     _("This position overlaps “%(other)s”; mark one of them as concurrent if both were held at once.")
                     % {"other": other.title_th}
                 )
-
-
-class ReleaseQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """The one definition of "listed publicly": published, and its publish time has come.
-
-        Scheduling is just a future publish_at, decided at query time: no job needed. Withdrawn
-        and in-review releases have statuses of their own, so they are never here.
-        """
-        return self.filter(status=Release.Status.PUBLISHED, publish_at__lte=now or timezone.now())
-
-    def reachable(self, now=None):
-        """What a release URL answers for: the published ones and the withdrawn ones (notice, 410 or 301)."""
-        statuses = [Release.Status.PUBLISHED, Release.Status.WITHDRAWN]
-        return self.filter(status__in=statuses, publish_at__lte=now or timezone.now())
-
-    def featured_now(self, now=None):
-        """Published releases featured until a time still to come, newest first; they stop by themselves."""
-        now = now or timezone.now()
-        return self.published(now).filter(featured_until__gt=now).order_by(*NEWEST_FIRST)
-
-    def in_review(self):
-        """The publishers' queue: oldest first."""
-        return self.filter(status=Release.Status.REVIEW).order_by("updated_at", "pk")
-
-    def scheduled(self, now=None):
-        return self.filter(status=Release.Status.PUBLISHED, publish_at__gt=now or timezone.now())
-
-    def drafts(self):
-        return self.filter(status=Release.Status.DRAFT)
-
-    def newest_first(self):
-        return self.order_by(*NEWEST_FIRST)
-
-    def for_readers_of(self, language, now=None):
-        """Releases in `language`, and those in another language that have no public translation
-        into it: a translated pair is listed once, in the reader's language."""
-        public_in_language = Release.objects.published(now).filter(language=language)
-        has_translation = models.Exists(public_in_language.filter(pk=models.OuterRef("translation_id"))) | models.Exists(
-            public_in_language.filter(translation_id=models.OuterRef("pk"))
-        )
-        return self.exclude(~Q(language=language) & has_translation)
-
-    def next_due(self, now=None):
-        """When the next scheduled release becomes public, or None."""
-        return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
-
-    def due_times(self, now=None, limit=50):
-        """The next moments a public page changes by itself, sorted: scheduled releases falling due
-        and featured ones ending (one query, for the page cache)."""
-        now = now or timezone.now()
-        first = models.Case(models.When(publish_at__gt=now, then="publish_at"), default="featured_until")
-        rows = (
-            (self.scheduled(now) | self.featured_now(now))
-            .annotate(due=first).order_by("due").values_list("publish_at", "featured_until")[:limit]
-        )
-        return sorted(when for row in rows for when in row if when is not None and when > now)[:limit]
-
-    def with_neighbours(self):
-        """Annotate `older` and `newer`: the public releases just before and after in list order,
-        as {"pk", "title", "slug", "language"} (or None).
-
-        Correlated subqueries, so the detail page gets both in its one query for the release.
-        """
-        ref = {"release_date": models.OuterRef("release_date"), "publish_at": models.OuterRef("publish_at")}
-        public = Release.objects.published()
-        # The plain date bound duplicates the first branch of each OR on purpose: it is what
-        # lets the database start its index walk at the release instead of at one end.
-        older = public.filter(release_date__lte=ref["release_date"]).filter(
-            Q(release_date__lt=ref["release_date"])
-            | Q(release_date=ref["release_date"], publish_at__lt=ref["publish_at"])
-            | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__lt=models.OuterRef("pk"))
-        ).order_by(*NEWEST_FIRST)
-        newer = public.filter(release_date__gte=ref["release_date"]).filter(
-            Q(release_date__gt=ref["release_date"])
-            | Q(release_date=ref["release_date"], publish_at__gt=ref["publish_at"])
-            | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__gt=models.OuterRef("pk"))
-        ).order_by("release_date", "publish_at", "pk")
-        link = JSONObject(pk="pk", title="title", slug="slug", language="language")
-        return self.annotate(
-            older=models.Subquery(older.annotate(link=link).values("link")[:1]),
-            newer=models.Subquery(newer.annotate(link=link).values("link")[:1]),
-        )
-
-    def related_to(self, release, limit=4, window_days=180):
-        """A list of public releases sharing an official with `release`, then of its category, newest first.
-
-        Only within `window_days` of its date: what is near in time is what is related, and each
-        of the (at most) two queries walks the date index and stops at `limit`, however large
-        the archive.
-        """
-        window = datetime.timedelta(days=window_days)
-        candidates = (
-            self.published()
-            .exclude(pk=release.pk)
-            .filter(release_date__range=(release.release_date - window, release.release_date + window))
-            .order_by(*NEWEST_FIRST)
-        )
-        official_ids = [official.pk for official in release.officials.all()]
-        related = []
-        if official_ids:
-            shares = models.Exists(
-                Release.officials.through.objects.filter(release_id=models.OuterRef("pk"), official_id__in=official_ids)
-            )
-            related = list(candidates.filter(shares)[:limit])
-        if len(related) < limit:
-            same_category = candidates.filter(category_id=release.category_id).exclude(pk__in=[r.pk for r in related])
-            related += list(same_category[: limit - len(related)])
-        return related
 
 
 class Release(LifecycleFields, models.Model):

@@ -46,7 +46,8 @@ TABLE = [
     ("draft preview", "get", lambda c: reverse("admin:releases_release_preview", args=[c.draft.pk]), None, (302, 200, 200)),
     ("release history", "get", lambda c: reverse("admin:releases_release_history", args=[c.draft.pk]), None, (302, 200, 200)),
     ("change a published release", "post", lambda c: reverse("admin:releases_release_change", args=[c.published.pk]),
-     lambda c: form_data(c.category, title="แก้ไขแล้ว", status="published", publish_at="29/09/2564 10:00"), (302, 403, 302)),
+     # An Editor's change is accepted as a pending revision (302), never live: see the test below.
+     lambda c: form_data(c.category, title="แก้ไขแล้ว", status="published", publish_at="29/09/2564 10:00"), (302, 302, 302)),
     ("delete a draft", "post", lambda c: reverse("admin:releases_release_delete", args=[c.draft.pk]), lambda c: {"post": "yes"}, (302, 403, 302)),
     ("official add form", "get", admin("releases_official_add"), None, (302, 200, 200)),
     ("delete an official", "post", lambda c: reverse("admin:releases_official_delete", args=[c.official.pk]), lambda c: {"post": "yes"}, (302, 403, 302)),
@@ -88,6 +89,16 @@ def test_access_table(client, ctx, role, label, method, url, data, expected):
         assert response.url.startswith(LOGIN)  # sent to sign in, nothing done
     if response.status_code == 200 and method == "get" and not url(ctx).startswith("/admin/"):
         assert "ร่างข่าวลับ" not in response.content.decode()  # a draft is never public
+
+
+@pytest.mark.parametrize("role, live", [("anonymous", False), ("Editor", False), ("Publisher", True)])
+def test_only_a_publishers_change_to_a_published_release_goes_live(client, ctx, role, live):
+    sign_in(client, role)
+    url = reverse("admin:releases_release_change", args=[ctx.published.pk])
+    client.post(url, form_data(ctx.category, title="แก้ไขแล้ว", status="published", publish_at="29/09/2564 10:00", known_version=ctx.published.version))
+    ctx.published.refresh_from_db()
+    assert (ctx.published.title == "แก้ไขแล้ว") is live
+    assert ctx.published.is_published()
 
 
 @pytest.mark.parametrize("role, changes", [("anonymous", False), ("Editor", False), ("Publisher", True)])

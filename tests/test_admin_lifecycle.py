@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from releases import lifecycle
 from releases.models import Release, ReleaseRevision, Withdrawal
-from tests.factories import OfficialFactory, ReleaseFactory, ReleaseImageFactory, tomorrow
+from tests.factories import OfficialFactory, ReleaseFactory, ReleaseImageFactory, login_verified, tomorrow
 from tests.test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ class TestPublisherSteps:
         release = ReleaseFactory(status=Release.Status.REVIEW, publish_at=None, created_by=editor)
         publisher_client.post(step(release, "return"), {"comment": "โปรดแก้วันที่"})
         editor_client = Client()
-        editor_client.force_login(editor)
+        login_verified(editor_client, editor)
         page = editor_client.get(change_url(release)).content.decode()
         assert "ผู้เผยแพร่ส่งกลับให้แก้ไข" in page and "โปรดแก้วันที่" in page
         assert "ประวัติขั้นตอนการเผยแพร่" in page and "publisher" in page
@@ -167,7 +167,7 @@ class TestStagedEdits:
         assert "ฉบับแก้ไขใหม่" not in public.get(release.get_absolute_url()).content.decode()
         assert "ฉบับแก้ไขใหม่" not in public.get("/").content.decode()
         publisher_client = Client()
-        publisher_client.force_login(publisher)
+        login_verified(publisher_client, publisher)
         page = publisher_client.get(change_url(release)).content.decode()
         assert "ฉบับแก้ไขรออนุมัติ" in page and "ฉบับแก้ไขใหม่" in page and "+ เนื้อความใหม่" in page
         preview = publisher_client.get(reverse("admin:releases_release_revision_preview", args=[release.pk])).content.decode()
@@ -238,8 +238,8 @@ class TestNoLostUpdates:
     def test_the_second_save_is_refused_naming_who_and_when_and_keeps_the_form(self, publisher, editor):
         release = ReleaseFactory(draft=True, title="ชื่อเดิม")
         first, second = Client(), Client()
-        first.force_login(publisher)
-        second.force_login(editor)
+        login_verified(first, publisher)
+        login_verified(second, editor)
         opened = reloaded(release).version
         for client in (first, second):
             assert f'name="known_version" value="{opened}"' in client.get(change_url(release)).content.decode()
@@ -263,8 +263,8 @@ class TestNoLostUpdates:
     def test_the_form_says_who_else_opened_the_release_recently(self, publisher, editor):
         release = ReleaseFactory(draft=True)
         first, second = Client(), Client()
-        first.force_login(publisher)
-        second.force_login(editor)
+        login_verified(first, publisher)
+        login_verified(second, editor)
         assert "เปิดข่าวนี้เมื่อ" not in first.get(change_url(release)).content.decode()
         assert "publisher เปิดข่าวนี้เมื่อ" in second.get(change_url(release)).content.decode()
         assert "editor เปิดข่าวนี้เมื่อ" in first.get(change_url(release)).content.decode()

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from releases.models import Release
 from tests.factories import (

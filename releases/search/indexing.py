@@ -114,7 +114,7 @@ def reindex_queryset(queryset, batch_size=limits.INDEX_BATCH_SIZE, progress=None
     or in `pool` (of `workers` processes), forked by the caller after setting _WORKER_TRIE; left open.
     """
     global _WORKER_TRIE
-    _WORKER_TRIE = trie = dictionary.trie(verify=True)
+    _WORKER_TRIE = dictionary.trie(verify=True)
     pks = list(queryset.order_by("pk").values_list("pk", flat=True))
     batches = [pks[start : start + batch_size] for start in range(0, len(pks), batch_size)]
     done = 0

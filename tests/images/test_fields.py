@@ -209,9 +209,7 @@ class TestPortraits:
 
     def test_disk_full_while_storing_a_portrait_is_a_message_not_a_500(self, publisher_client):
         """Storage fails mid-write: the official is unchanged, no file (half-written or not) is left."""
-        from unittest import mock
 
-        from django.core.files.storage import FileSystemStorage
 
         official = OfficialFactory(bio="เดิม")
         url = reverse("admin:releases_official_change", args=[official.pk])
@@ -253,7 +251,6 @@ class TestPortraits:
 
 def test_a_validated_upload_is_decoded_once_not_again_when_saved():
     """The field leaves its PreparedImage on the upload (fields.PREPARED_ATTRIBUTE); the save reuses it."""
-    from unittest import mock
 
     from releases.images.fields import ImageUploadField
     from releases.images.pipeline import prepare_image

@@ -50,7 +50,6 @@ class TestCleanupMedia:
         """A portrait in use is not an orphan."""
         from django.core.files.base import ContentFile
 
-        from tests.factories import OfficialFactory
 
         official = OfficialFactory(portrait=ContentFile(encode(upright_photo(), "JPEG").getvalue(), name="p.jpg"))
         os.utime(default_storage.path(official.portrait.name), (0, 0))

@@ -13,7 +13,7 @@ from releases.images import attach_image, validate_image
 from releases.models import ReleaseImage
 from tests.factories import ReleaseFactory
 from tests.images.photos import (
-    BLUE, RED, close, encode, noise, phone_jpeg, png_with_size, rejected, stored, upload, upright_photo,
+    BLUE, RED, close, encode, noise, phone_jpeg, png_with_size, rejected, stored, upright_photo,
 )
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,6 @@ class TestRenditions:
         """New file, new renditions of the new size; the old files go once the transaction commits."""
         row = attach_image(ReleaseFactory(), encode(noise(800, 600), "JPEG"), "first.jpg")
         old = images.stored_names(row)
-        from django.core.files.uploadedfile import SimpleUploadedFile
 
         row.image = SimpleUploadedFile("second.png", encode(noise(600, 800), "PNG").getvalue())
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -64,7 +63,6 @@ class TestRenditions:
 
     def test_assigning_a_bad_file_through_the_orm_is_refused(self):
         """Any code path that saves a photo goes through validation."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
 
         row = ReleaseImage(release=ReleaseFactory(), image=SimpleUploadedFile("x.jpg", b"<html></html>"))
         with pytest.raises(ImageRejected):

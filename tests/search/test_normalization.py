@@ -2,7 +2,6 @@
 
 import pytest
 
-from releases import search
 from releases.search import normalization
 
 from .corpus import CORPUS
