@@ -241,6 +241,37 @@ def test_publish_on_rerun_but_not_over_an_editors_unpublish(tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["explained", "error", "replaced"])
+def test_a_reimport_never_moves_a_withdrawn_release_back(tmp_path, publisher, kind):
+    from releases import lifecycle
+    from releases.models import Withdrawal
+
+    CategoryFactory()
+    write(tmp_path, "r.txt", page())
+    write(tmp_path, "other.txt", page(title="ข่าวที่มาแทน"))
+    run(tmp_path, publish=True)
+    release, replacement = Release.objects.get(source_key="r"), Release.objects.get(source_key="other")
+    lifecycle.withdraw(release, publisher, getattr(Withdrawal, kind.upper()), "ข้อมูลคลาดเคลื่อน", replacement=replacement)
+    write(tmp_path, "r.txt", page(paragraphs=["ฉบับแก้ไขจากต้นทาง"]))
+    run(tmp_path, publish=True)
+    release.refresh_from_db()
+    assert release.status == Release.Status.WITHDRAWN
+    assert release.withdrawal_kind == getattr(Withdrawal, kind.upper()) and release.withdrawal_reason == "ข้อมูลคลาดเคลื่อน"
+    assert not Release.objects.published().filter(pk=release.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_release_in_review_is_not_published_by_a_reimport(tmp_path):
+    CategoryFactory()
+    write(tmp_path, "r.txt", page())
+    run(tmp_path)
+    Release.objects.update(status=Release.Status.REVIEW)
+    write(tmp_path, "r.txt", page(paragraphs=["แก้ไข"]))
+    run(tmp_path, publish=True)
+    assert Release.objects.get().status == Release.Status.REVIEW
+
+
+@pytest.mark.django_db
 def test_duplicate_names_in_one_run_fail(tmp_path):
     CategoryFactory()
     write(tmp_path, "a/same.txt", page(title="หนึ่ง"))
