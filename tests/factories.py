@@ -81,3 +81,20 @@ class ReleaseImageFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     image = factory.django.ImageField(width=64, height=48, format="JPEG")
     alt_text = "ภาพประกอบ"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber to every release, immediately, in Thai."""
+
+    class Meta:
+        model = "releases.Subscriber"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    consent_text = "ข้าพเจ้ายินยอม"
+    consent_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lists(self, create, extracted, **kwargs):
+        for kind, value in extracted if extracted is not None else [("all", "")]:
+            self.subscriptions.create(kind=kind, value=value)

@@ -38,8 +38,9 @@ def deliver(delivery_id, now=None):
     return "sent"
 
 
-def send_digest(subscriber_id, now=None):
-    """One message with every pending digest delivery of a subscriber that is still public; how many releases."""
+def send_digest(subscriber_id, day, now=None):
+    """The digest of `day` (its date in the subject): every pending digest delivery of a subscriber
+    still public, in one message; how many releases."""
     now = now or timezone.now()
     claimed = list(outbox.claim(Delivery.objects.filter(subscriber_id=subscriber_id, digest=True), now))
     keep, _gone = outbox.split_public(claimed, now)
@@ -48,7 +49,7 @@ def send_digest(subscriber_id, now=None):
     ids = [d.announcement.release_id for d in keep]
     releases = Release.objects.filter(pk__in=ids).prefetch_related("images").newest_first()
     try:
-        messages.digest_message(keep[0].subscriber, list(releases), timezone.localdate(now)).send()
+        messages.digest_message(keep[0].subscriber, list(releases), day).send()
     except Exception:
         outbox.release_claim(keep)
         raise

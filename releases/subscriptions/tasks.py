@@ -17,8 +17,8 @@ def deliver(delivery_id):
 
 
 @db_task(**RETRY)
-def send_digest(subscriber_id):
-    return sending.send_digest(subscriber_id)
+def send_digest(subscriber_id, day):
+    return sending.send_digest(subscriber_id, day)
 
 
 @db_task(**RETRY)
@@ -41,8 +41,9 @@ def run_outbox(now=None):
             broadcast_line(announcement.pk)
     for delivery_id in outbox.stale_immediate(now).values_list("pk", flat=True):
         deliver(delivery_id)
+    day = timezone.localdate(outbox.last_digest_time(now))
     for subscriber_id in outbox.digests_due(now):
-        send_digest(subscriber_id)
+        send_digest(subscriber_id, day)
 
 
 @db_periodic_task(crontab(minute="*"))
