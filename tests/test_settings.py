@@ -101,3 +101,15 @@ def test_content_security_policy_on_every_page(client):
 @pytest.mark.django_db
 def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_task_queue_and_mail_follow_the_environment():
+    code = "from django.conf import settings as s; from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__, HUEY.immediate, s.EMAIL_BACKEND.rsplit('.', 2)[-2])"
+    base = {"DJANGO_DEBUG": "1"}
+    result = run_manage("shell", "-c", code, env_extra=base, drop=("NEWSROOM_TASKS_IMMEDIATE",))
+    assert result.stdout.split()[-3:] == ["SqliteHuey", "False", "console"], result.stderr
+    result = run_manage(
+        "shell", "-c", code, env_extra={**base, "REDIS_URL": "redis://127.0.0.1:6379/15", "EMAIL_HOST": "smtp.example.org"},
+        drop=("NEWSROOM_TASKS_IMMEDIATE",),
+    )
+    assert result.stdout.split()[-3:] == ["RedisHuey", "False", "smtp"], result.stderr
