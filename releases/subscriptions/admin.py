@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from releases.thai import page_language
 
-from .lists import label_of
+from .lists import label_of, labels
 from .models import Subscriber, Subscription
 
 
@@ -24,7 +24,8 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("subscriptions"))
     def lists_display(self, obj):
-        return ", ".join(label_of(kind, value, page_language()) for kind, value in obj.lists())
+        known = labels(page_language())
+        return ", ".join(label_of(kind, value, None, known) for kind, value in obj.lists())
 
     def has_add_permission(self, request):
         return False
@@ -55,13 +56,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             return super().changelist_view(request, extra_context)
-        language = page_language()
+        known = labels(page_language())
         counts = Subscription.objects.values("kind", "value").annotate(subscribers=Count("subscriber")).order_by("kind", "value")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Subscribers per list"),
             "opts": self.model._meta,
-            "rows": [(label_of(row["kind"], row["value"], language), row["subscribers"]) for row in counts],
+            "rows": [(label_of(row["kind"], row["value"], None, known), row["subscribers"]) for row in counts],
             "total": Subscriber.objects.count(),
         }
         return TemplateResponse(request, "admin/subscriptions/counts.html", context)

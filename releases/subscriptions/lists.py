@@ -48,9 +48,16 @@ def lists_of(release):
     return [(name, value) for name, kind in KINDS.items() for value in kind.values_of(release)]
 
 
-def label_of(kind, value, language):
-    """A list's name for a reader, e.g. "Category: Press release"."""
-    if kind == "all":
-        return str(KINDS["all"].label)
-    names = dict(KINDS[kind].choices(language)) if kind in KINDS else {}
-    return f"{KINDS[kind].label if kind in KINDS else kind}: {names.get(value, value)}"
+def labels(language):
+    """{(kind, value): "Category: Press release"} for every list a reader can choose now."""
+    names = {}
+    for name, kind in KINDS.items():
+        for value, label in kind.choices(language):
+            names[(name, value)] = str(label) if name == "all" else f"{kind.label}: {label}"
+    return names
+
+
+def label_of(kind, value, language, known=None):
+    """A list's name for a reader; `known` is labels(language) when naming many."""
+    known = labels(language) if known is None else known
+    return known.get((kind, value), f"{kind}: {value}")

@@ -63,10 +63,14 @@ class Subscriber(models.Model):
         return sorted((s.kind, s.value) for s in self.subscriptions.all())
 
     def set_lists(self, lists, replace=True):
+        """Add these (kind, value) lists; with `replace`, drop the others."""
+        wanted = set(lists)
+        current = {(s.kind, s.value): s for s in self.subscriptions.all()}
         if replace:
-            self.subscriptions.exclude(pk__in=[s.pk for s in self.subscriptions.all() if (s.kind, s.value) in set(lists)]).delete()
-        for kind, value in lists:
-            Subscription.objects.get_or_create(subscriber=self, kind=kind, value=value)
+            Subscription.objects.filter(pk__in=[s.pk for key, s in current.items() if key not in wanted]).delete()
+        Subscription.objects.bulk_create(
+            [Subscription(subscriber=self, kind=kind, value=value) for kind, value in wanted if (kind, value) not in current]
+        )
 
 
 class Subscription(models.Model):

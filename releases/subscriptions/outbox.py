@@ -41,8 +41,9 @@ def announce(release_id, now):
                 Release.objects.published(now).filter(pk=release_id)
                 .select_related("category").prefetch_related("officials").first()
             )
-            if release is None:
-                return announcement  # no longer public: announced (so never later) with nobody to tell
+            if release is None:  # withdrawn since the due query: record nothing, it may come back
+                transaction.set_rollback(True)
+                return None
             subscribers = Subscriber.objects.for_release(release).values_list("pk", "frequency")
             Delivery.objects.bulk_create(
                 Delivery(announcement=announcement, subscriber_id=pk, digest=frequency == Subscriber.Frequency.DAILY)
@@ -110,13 +111,13 @@ def last_digest_time(now):
 
 
 def digests_due(now):
-    """Daily subscribers with something pending whose digest for the latest digest time is not yet claimed.
-
-    Each is claimed by moving its last_digest_at (a conditional UPDATE, so one worker wins)."""
+    """Subscribers with digest deliveries waiting whose digest for the latest digest time is not yet
+    claimed (also those who switched to immediate since: what waits still goes out), plus those
+    whose digest claim lapsed. Each is claimed by moving its last_digest_at (a conditional UPDATE,
+    so one worker wins)."""
     boundary = last_digest_time(now)
     waiting = (
-        Subscriber.objects.filter(frequency=Subscriber.Frequency.DAILY)
-        .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=boundary))
+        Subscriber.objects.filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=boundary))
         .filter(deliveries__status=Delivery.Status.PENDING, deliveries__digest=True)
         .values_list("pk", flat=True).distinct()
     )

@@ -197,3 +197,22 @@ def test_digest_leaves_out_a_release_withdrawn_since(settings, smtp):
     assert sending.send_digest(subscriber.pk, timezone.localdate()) == 1
     text = smtp.to(subscriber.email)[0].get_body(("plain",)).get_content()
     assert kept.title in text and withdrawn.title not in text
+
+
+def test_release_withdrawn_between_the_query_and_the_announcement_is_left_for_later():
+    SubscriberFactory()
+    release = fresh()
+    Release.objects.filter(pk=release.pk).update(status=Release.Status.DRAFT)
+    assert outbox.announce(release.pk, timezone.now()) is None
+    assert not Announcement.objects.exists()
+    Release.objects.filter(pk=release.pk).update(status=Release.Status.PUBLISHED)
+    assert [a.release for a in outbox.announce_due()] == [release]
+
+
+def test_what_waits_for_a_digest_still_goes_out_after_a_switch_to_immediate(smtp):
+    subscriber = SubscriberFactory(frequency="daily")
+    fresh()
+    outbox.announce_due()
+    subscriber.frequency = "immediate"
+    subscriber.save()
+    assert outbox.digests_due(timezone.now()) == [subscriber.pk]
