@@ -35,6 +35,9 @@ class ListsForm(forms.Form):
     def __init__(self, *args, language="th", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lists"].choices = list_choices(language)
+        self.fields["frequency"].help_text = gettext("The daily digest is sent at %(time)s, Bangkok time.") % {
+            "time": settings.NEWSROOM_DIGEST_TIME
+        }
 
     def chosen_lists(self):
         return parse_lists(self.cleaned_data["lists"])
