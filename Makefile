@@ -28,13 +28,18 @@ migrate: install
 samples: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py load_samples
 
+# The task worker (e-mail alerts) runs beside the dev server on the embedded SQLite queue;
+# Ctrl-C stops both (the trap also stops the worker if the server exits on its own).
 run: samples
-	@echo "Newsroom at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@echo "Newsroom at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/); task worker beside it"
+	@DJANGO_DEBUG=1 $(PY) manage.py run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Production-like local run (DEBUG off, gunicorn, hashed+compressed static). The defaults
 # below (generated key, plain HTTP, localhost only) are for THIS machine only; a real
-# deployment sets its own environment (docs/deploy.md).
+# deployment sets its own environment (docs/deploy.md) and runs `manage.py run_huey` (the task
+# worker) as its own service; here it runs beside gunicorn and stops with it.
 serve: install
 	@mkdir -p var
 	@test -s var/secret_key || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
@@ -47,7 +52,9 @@ serve: install
 		DJANGO_CSRF_COOKIE_SECURE="$${DJANGO_CSRF_COOKIE_SECURE:-0}" && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
-	exec $(VENV)/bin/gunicorn -c config/gunicorn.py
+	{ $(PY) manage.py run_huey & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn -c config/gunicorn.py; }
 
 test: install
 	$(PY) -m pytest

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+
+    "huey.contrib.djhuey",
     "releases",
 ]
 
@@ -305,20 +307,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- E-mail (the editorial workflow's notifications) ------------------------
-# Printed to the console unless an SMTP server is configured.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
-
 # --- Newsroom -------------------------------------------------------------
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 # Views by one visitor inside this window count once.
@@ -361,6 +349,54 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- E-mail: the editorial workflow's notifications and the alerts (releases/subscriptions/) ---
+# One block for outgoing mail. Without EMAIL_HOST messages are printed to the console
+# (development); with it they go over SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in messages (no request when a worker sends): scheme and host, no trailing slash.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The mailbox that receives "unsubscribe" mails (List-Unsubscribe mailto:).
+NEWSROOM_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSROOM_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL)
+# Daily digests go out at this Bangkok time (HH:MM).
+NEWSROOM_DIGEST_TIME = os.environ.get("NEWSROOM_DIGEST_TIME", "07:00")
+# Confirmation links expire after this many hours; manage/unsubscribe links do not.
+NEWSROOM_CONFIRM_HOURS = env_int("NEWSROOM_CONFIRM_HOURS", 48)
+# Only releases that became public within this many hours are announced: an archive import of
+# old releases is never mailed out.
+NEWSROOM_ANNOUNCE_WINDOW_HOURS = env_int("NEWSROOM_ANNOUNCE_WINDOW_HOURS", 48)
+# Subscribe-form attempts per hour, per address and per client address.
+NEWSROOM_SUBSCRIBE_LIMIT_PER_ADDRESS = env_int("NEWSROOM_SUBSCRIBE_LIMIT_PER_ADDRESS", 3)
+NEWSROOM_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("NEWSROOM_SUBSCRIBE_LIMIT_PER_CLIENT", 20)
+# LINE Official Account broadcast (off without a token).
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "").strip()
+LINE_BROADCAST_URL = os.environ.get("LINE_BROADCAST_URL", "https://api.line.me/v2/bot/message/broadcast")
+
+# Task queue (huey): Redis in production, a SQLite file beside the database otherwise.
+# NEWSROOM_TASKS_IMMEDIATE=1 runs tasks in the calling process (tests); periodic tasks then do not run.
+HUEY = {
+    "name": os.environ.get("NEWSROOM_TASKS_NAME", "newsroom"),
+    "immediate": env_bool("NEWSROOM_TASKS_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int("NEWSROOM_TASK_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
 
 LOGGING = {
     "version": 1,

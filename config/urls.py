@@ -23,6 +23,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", cache_public_page(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap, query=["p"]), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+
+    path("sitemap-<section>.xml", cache_public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("subscribe/", include("releases.subscriptions.urls")),
     path("", include("releases.urls")),
 ]
 

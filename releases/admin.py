@@ -451,3 +451,4 @@ class GroupAdmin(BaseGroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, GroupAdmin)
+from .subscriptions import admin as subscriptions_admin  # noqa: E402,F401 (registers the alerts admin)

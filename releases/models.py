@@ -387,3 +387,4 @@ class ReleaseImage(models.Model):
     def rendition(self, size, fmt="jpeg"):
         """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
         return rendition(self, size, fmt)
+from .subscriptions.models import Announcement, Delivery, Subscriber, Subscription  # noqa: E402,F401 (alerts' tables)

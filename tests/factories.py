@@ -103,3 +103,19 @@ def totp_code(device):
     from django_otp.oath import TOTP
 
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber to every release, immediately, in Thai."""
+
+    class Meta:
+        model = "releases.Subscriber"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    consent_text = "ข้าพเจ้ายินยอม"
+    consent_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lists(self, create, extracted, **kwargs):
+        for kind, value in extracted if extracted is not None else [("all", "")]:
+            self.subscriptions.create(kind=kind, value=value)

@@ -115,3 +115,14 @@ def test_mail_goes_to_the_console_unless_an_smtp_host_is_set():
     assert "console.EmailBackend" in result.stdout, result.stderr
     result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "2525"})
     assert "smtp.EmailBackend smtp.example.org 2525" in result.stdout, result.stderr
+
+def test_task_queue_and_mail_follow_the_environment():
+    code = "from django.conf import settings as s; from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__, HUEY.immediate, s.EMAIL_BACKEND.rsplit('.', 2)[-2])"
+    base = {"DJANGO_DEBUG": "1"}
+    result = run_manage("shell", "-c", code, env_extra=base, drop=("NEWSROOM_TASKS_IMMEDIATE",))
+    assert result.stdout.split()[-3:] == ["SqliteHuey", "False", "console"], result.stderr
+    result = run_manage(
+        "shell", "-c", code, env_extra={**base, "REDIS_URL": "redis://127.0.0.1:6379/15", "EMAIL_HOST": "smtp.example.org"},
+        drop=("NEWSROOM_TASKS_IMMEDIATE",),
+    )
+    assert result.stdout.split()[-3:] == ["RedisHuey", "False", "smtp"], result.stderr

@@ -8,6 +8,8 @@ from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from releases.clients import client_address
+
 
 class SecurityEvent(models.Model):
     """One security-relevant event. Never holds a password, a code or a secret: only names and ids."""
@@ -57,8 +59,8 @@ def current_request():
 
 
 def client_ip(request):
-    # The address axes worked out (it honours the trusted proxies); else the socket's.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    # The site's one rule for the client's address behind the trusted proxies.
+    return client_address(request) or None
 
 
 def record(event, user, obj=None, request=None, **details):

@@ -1,0 +1,1 @@
+"""E-mail alerts (and an optional LINE broadcast) for releases that become public, each announced exactly once."""
