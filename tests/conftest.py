@@ -73,3 +73,12 @@ def publisher_client(client, publisher):
 
     login_verified(client, publisher)
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, signed in with both steps (the admin requires the second factor)."""
+    from tests.factories import login_verified
+
+    login_verified(client, admin_user)
+    return client
