@@ -11,10 +11,11 @@ class ReleasesConfig(AppConfig):
 
     def ready(self):
         from .search import signals as search_signals
-        from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
+        from . import caching
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
 
+        caching.register()
         image_signal_handlers.register()
         search_signals.register()
         audit.connect_signals()

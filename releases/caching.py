@@ -168,10 +168,12 @@ def _guarded(operation, *args):
     return result
 
 
-for _model in (Release, Official, Position, ReleaseImage, Category):
-    post_save.connect(_content_changed, sender=_model, dispatch_uid=f"page_cache_save_{_model.__name__}")
-    post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"page_cache_delete_{_model.__name__}")
-m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
+def register():
+    """Connect the invalidation signals (called once from ReleasesConfig.ready())."""
+    for model in (Release, Official, Position, ReleaseImage, Category):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_save_{model.__name__}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_delete_{model.__name__}")
+    m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
 
 
 def guarded_token():

@@ -484,3 +484,4 @@ class TestNotFound:
         release = ReleaseFactory(pk=424242)
         assert get(client, release.get_absolute_url()).status_code == 200
         assert get(client, "/releases/424242/x/").status_code == 301  # to the right slug
+

@@ -126,3 +126,11 @@ def test_task_queue_and_mail_follow_the_environment():
         drop=("NEWSROOM_TASKS_IMMEDIATE",),
     )
     assert result.stdout.split()[-3:] == ["RedisHuey", "False", "smtp"], result.stderr
+
+
+def test_staff_sessions_last_a_working_day_at_most():
+    code = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1"})
+    assert result.stdout.split()[-1] == str(12 * 3600), result.stderr
+    result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "NEWSROOM_SESSION_HOURS": "4"})
+    assert result.stdout.split()[-1] == str(4 * 3600), result.stderr
