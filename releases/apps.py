@@ -12,7 +12,9 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from .search import signals as search_signals
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
+        from .attachments import signals as attachment_signals
         from .images import signal_handlers as image_signal_handlers
 
         image_signal_handlers.register()
         search_signals.register()
+        attachment_signals.register()
