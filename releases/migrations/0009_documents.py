@@ -9,6 +9,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Both roles manage documents as they manage photos (kept here, not read from roles.py, so this
+# migration means the same whatever roles.py later says).
+DOCUMENT_PERMISSIONS = ["add_releaseattachment", "change_releaseattachment", "delete_releaseattachment", "view_releaseattachment"]
+
+
+def grant_document_permissions(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("releases")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(content_type__app_label="releases", codename__in=DOCUMENT_PERMISSIONS)
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editor", "Publisher"]):
+        group.permissions.add(*perms)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -89,4 +106,5 @@ class Migration(migrations.Migration):
                 'ordering': ['order', 'pk'],
             },
         ),
+        migrations.RunPython(grant_document_permissions, migrations.RunPython.noop),
     ]
