@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from . import counters, search, thai
 from .filters import ReleaseFilter
 from .attachments.presentation import media_objects
+from .attachments.search import note_document_matches
 from .images import picture
 from .models import Official, Release
 from .paginators import CappedPaginator, LateRowPaginator
@@ -80,6 +81,7 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         query = self.filterset.search_query
         if query:
             search.with_highlights(context["releases"], query)
+            note_document_matches(context["releases"], query)
         return context
 
 
