@@ -13,11 +13,19 @@ def _marked(html):
     return isinstance(html, SafeString) and "<mark>" in html
 
 
+def _explained(release, needles):
+    """The reader can see why it matched: a marked passage, or a term in its title."""
+    title = release.title.casefold()
+    return _marked(getattr(release, "search_headline", None)) or any(needle in title for needle in needles)
+
+
 def note_document_matches(releases, query):
     """Set `document_match` = (title, snippet) on each release of a page whose own text shows no
-    match but one of its documents does (after search.with_highlights). One query for the page."""
+    match but one of its documents does (after search.with_highlights). At most one query a page,
+    none when every result shows its match."""
     terms = search.parse_query(query)
-    unmarked = {release.pk: release for release in releases if not _marked(getattr(release, "search_headline", None))}
+    needles = ["".join(term.words).casefold() for term in terms]
+    unmarked = {release.pk: release for release in releases if not _explained(release, needles)}
     if not terms or not unmarked:
         return releases
     ReleaseAttachment = apps.get_model("releases", "ReleaseAttachment")

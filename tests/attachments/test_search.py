@@ -53,3 +53,12 @@ def test_a_full_reindex_keeps_document_text(release_with_pdf):
 def test_deleting_a_release_with_documents(release_with_pdf):
     release_with_pdf.delete()
     assert not Release.objects.filter(pk=release_with_pdf.pk).exists()
+
+
+def test_no_document_query_when_every_result_shows_its_match(release_with_pdf, django_assert_num_queries):
+    from releases.attachments.search import note_document_matches
+
+    releases = search.with_highlights([release_with_pdf], "คณะผู้แทน")  # in the title
+    with django_assert_num_queries(0):
+        note_document_matches(releases, "คณะผู้แทน")
+    assert not hasattr(release_with_pdf, "document_match")
