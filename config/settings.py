@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Cross-origin reads of /api/ only (docs/api.md); before anything that could answer first.
     "releases.api.cors.ReadOnlyCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public release files and portraits, like static files, before the per-reader middleware.
+    "releases.embargo.PublicMediaMiddleware",
     # After WhiteNoise (static files come pre-compressed); compresses public pages only.
     "releases.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -320,6 +322,23 @@ VIEW_COUNT_MODE = os.environ.get("NEWSROOM_VIEW_COUNT_MODE", "direct")
 # Photo uploads (releases/images/) are refused above these; the proxy's body limit must allow the bytes.
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 40_000_000)
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+# How the media view hands a file to the client (releases/embargo.py, docs/deploy.md): "" = the app
+# sends it (make serve); "x-accel-redirect" (nginx, internal location NEWSROOM_MEDIA_ACCEL_PREFIX)
+# or "x-sendfile" (Apache mod_xsendfile, lighttpd) = the web server sends it after the app's check.
+NEWSROOM_MEDIA_ACCEL = os.environ.get("NEWSROOM_MEDIA_ACCEL", "").strip().lower()
+if NEWSROOM_MEDIA_ACCEL not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("NEWSROOM_MEDIA_ACCEL must be empty, x-accel-redirect or x-sendfile")
+NEWSROOM_MEDIA_ACCEL_PREFIX = os.environ.get("NEWSROOM_MEDIA_ACCEL_PREFIX", "/protected-media/")
+# Browser/proxy cache lifetime of a public release's files; also how long a withdrawn release's
+# files may linger in caches, so not a year.
+NEWSROOM_MEDIA_MAX_AGE = env_int("NEWSROOM_MEDIA_MAX_AGE", 86_400)
+# How long each server process remembers which release a media file belongs to (and its status):
+# publishing or unpublishing reaches the files within this time; a scheduled time is exact.
+NEWSROOM_MEDIA_LOOKUP_SECONDS = env_int("NEWSROOM_MEDIA_LOOKUP_SECONDS", 5)
+# Documents attached to releases (releases/attachments/).
+NEWSROOM_ATTACHMENT_MAX_BYTES = env_int("NEWSROOM_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# Where readers ask for a document in an accessible format (shown under the documents).
+NEWSROOM_ACCESSIBLE_FORMAT_EMAIL = os.environ.get("NEWSROOM_ACCESSIBLE_FORMAT_EMAIL", "webmaster@example.go.th")
 # Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production. Their
 # app (bench/benchapp, with its own table) is installed only then.
 NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)

@@ -1,7 +1,6 @@
 """Root URLs: admin and its second sign-in step, language switch, robots and sitemaps, the public site."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -9,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from releases.caching import cache_public_page
+from releases.embargo import serve_media
 from releases.sitemaps import SITEMAPS
 from releases.views import robots_txt
 
@@ -31,5 +31,6 @@ urlpatterns = [
 
 if settings.NEWSROOM_BENCH_VIEWS:
     urlpatterns += [path("bench/", include("bench.benchapp.urls"))]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Always, not only in DEBUG: every file of a release is checked against its release's state.
+    urlpatterns += [path(settings.MEDIA_URL.lstrip("/") + "<path:name>", serve_media, name="media")]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import images, lifecycle, roles, thai
 from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
+from .attachments.admin import ReleaseAttachmentInline
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
@@ -38,7 +39,7 @@ class ReleaseImageForm(forms.ModelForm):
 
     class Meta:
         model = ReleaseImage
-        fields = ["image", "alt_text", "caption", "order"]
+        fields = ["image", "alt_text", "caption", "credit", "order"]
 
 
 class ReleaseImageFormSet(forms.BaseInlineFormSet):
@@ -72,7 +73,7 @@ class ReleaseImageInline(admin.TabularInline):
     form = ReleaseImageForm
     formset = ReleaseImageFormSet
     extra = 1
-    fields = ["preview", "image", "alt_text", "caption", "order"]
+    fields = ["preview", "image", "alt_text", "caption", "credit", "order"]
     readonly_fields = ["preview"]
     ordering = ["order", "pk"]
 
@@ -225,7 +226,7 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMes
     search_fields = ["title", "summary", "body", "source_key"]
     autocomplete_fields = ["officials", "translation"]
     readonly_fields = ["view_count", "source_key", "expected_image_count", "created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [ReleaseImageInline]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [

@@ -12,6 +12,7 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from .search import signals as search_signals
         from . import caching
+        from .attachments import signals as attachment_signals
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
 
@@ -19,3 +20,4 @@ class ReleasesConfig(AppConfig):
         image_signal_handlers.register()
         search_signals.register()
         audit.connect_signals()
+        attachment_signals.register()

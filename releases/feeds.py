@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _, gettext_lazy
 
+from .attachments.presentation import absolute, enclosures
 from .models import Category, Official, Release
 from .thai import page_language
 
@@ -32,7 +33,12 @@ class LatestReleasesFeed(Feed):
         return Release.objects.published().select_related("category")
 
     def items(self, obj=None):
-        return self.releases(obj).newest_first()[:FEED_SIZE]
+        return self.releases(obj).newest_first().prefetch_related("attachments")[:FEED_SIZE]
+
+    def item_enclosures(self, item):
+        # RSS allows one enclosure an item (the first document); Atom lists each as rel="enclosure".
+        # Relative here: get_feed makes them absolute for this request.
+        return enclosures(item.attachments.all(), None if issubclass(self.feed_type, Atom1Feed) else 1)
 
     # The ministry is the author of every release (Atom requires an author: RFC 4287, 4.1.1).
     def author_name(self, obj=None):
@@ -73,6 +79,7 @@ class LatestReleasesFeed(Feed):
         feed.feed["author_link"] = home
         for item in feed.items:
             item["author_link"] = home
+            item["enclosures"] = [absolute(request, enclosure) for enclosure in item["enclosures"]]
         return feed
 
 

@@ -355,9 +355,10 @@ def split_paragraphs(text):
 
 class ReleaseImage(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images", verbose_name=_("release"))
-    image = models.ImageField(_("image"), upload_to=release_image_path, width_field="width", height_field="height", max_length=255)
+    image = models.ImageField(_("image"), upload_to=release_image_path, width_field="width", height_field="height", max_length=255, db_index=True)
     caption = models.CharField(_("caption"), max_length=500, blank=True, help_text=_("Optional; shown as “รูปภาพประกอบ” when empty."))
     alt_text = models.CharField(_("alt text"), max_length=500, blank=True, help_text=_("What the photo shows, for readers who cannot see it. Required before publishing."))
+    credit = models.CharField(_("credit"), max_length=200, blank=True, help_text=_("Who took the photo, e.g. “กองประชาสัมพันธ์”."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
@@ -388,3 +389,4 @@ class ReleaseImage(models.Model):
         """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
         return rendition(self, size, fmt)
 from .subscriptions.models import Announcement, Delivery, Subscriber, Subscription  # noqa: E402,F401 (alerts' tables)
+from .attachments.models import ReleaseAttachment  # noqa: E402,F401 (registers the model with the app)

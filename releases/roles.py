@@ -30,6 +30,7 @@ ROLE_PERMISSIONS = {
     EDITOR: [
         "add_release", "change_release", "view_release",
         "add_releaseimage", "change_releaseimage", "delete_releaseimage", "view_releaseimage",
+        "add_releaseattachment", "change_releaseattachment", "delete_releaseattachment", "view_releaseattachment",
         "add_official", "change_official", "view_official",
         "add_position", "change_position", "delete_position", "view_position",
         "view_category",
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS = {
     PUBLISHER: [
         "add_release", "change_release", "view_release", "delete_release", "publish_release",
         "add_releaseimage", "change_releaseimage", "delete_releaseimage", "view_releaseimage",
+        "add_releaseattachment", "change_releaseattachment", "delete_releaseattachment", "view_releaseattachment",
         "add_official", "change_official", "view_official", "delete_official",
         "add_position", "change_position", "delete_position", "view_position",
         "add_category", "change_category", "view_category", "delete_category",

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .attachments.presskit import photos_zip
 from .caching import cache_public_page as cached
 
 app_name = "releases"
@@ -13,6 +14,7 @@ urlpatterns = [
     # <str:slug> (not <slug:>): the slug converter is ASCII-only and Thai slugs must work.
     path("releases/<int:pk>/", views.ReleaseDetailView.as_view(), name="detail-bare"),
     path("releases/<int:pk>/<str:slug>/", cached(views.ReleaseDetailView.as_view(), count_views=True), name="detail"),
+    path("releases/<int:pk>/photos.zip", photos_zip, name="photos-zip"),
     path("officials/", cached(views.OfficialListView.as_view()), name="officials"),
     path("officials/<slug:slug>/", cached(views.OfficialDetailView.as_view()), name="official"),
     path("feeds/latest/rss/", cached(feeds.LatestReleasesFeed()), name="feed-rss"),

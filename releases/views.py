@@ -17,6 +17,8 @@ from django_filters.views import FilterView
 
 from . import counters, search, thai
 from .filters import ReleaseFilter
+from .attachments.presentation import media_objects
+from .attachments.search import note_document_matches
 from .images import picture
 from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
@@ -81,6 +83,7 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         query = self.filterset.search_query
         if query:
             search.with_highlights(context["releases"], query)
+            note_document_matches(context["releases"], query)
         context["featured"] = self.featured()
         return context
 
@@ -129,7 +132,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
                 release = self.get_queryset().get(pk=self.kwargs["pk"])
             except Release.DoesNotExist:
                 raise Http404("No release found") from None
-        prefetch_related_objects([release], "images", _officials_with_positions())
+        prefetch_related_objects([release], "images", "attachments", _officials_with_positions())
         return release
 
     def get(self, request, *args, **kwargs):
@@ -181,6 +184,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             json_ld=news_article(self.request, release, images, canonical),
             # Only a corrected release pays the query for its notes.
             corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
+            attachments=release.attachments.all(),
+            accessible_format_email=settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL,
         )
         return context
 
@@ -219,11 +224,21 @@ def news_article(request, release, images, canonical):
         },
     }
     if images:
-        data["image"] = [request.build_absolute_uri(picture(image, "display")["src"]) for image in images]
+        data["image"] = [image_object(request, image) for image in images]
+    if release.attachments.all():
+        data["associatedMedia"] = media_objects(request, release.attachments.all())
     people = [o.name_for(release.language) for o in release.officials.all()]
     if people:
         data["about"] = [{"@type": "Person", "name": name} for name in people]
     return data
+
+
+def image_object(request, image):
+    """A photo's URL, or an ImageObject with its credit when it has one."""
+    url = request.build_absolute_uri(picture(image, "display")["src"])
+    if not image.credit:
+        return url
+    return {"@type": "ImageObject", "url": url, "creditText": image.credit}
 
 
 def organisation(request):

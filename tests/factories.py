@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from releases.models import Category, Official, Position, Release, ReleaseImage
+from releases.models import Category, Official, Position, Release, ReleaseAttachment, ReleaseImage
+from tests.attachments.documents import make_pdf
 
 
 def yesterday():
@@ -119,3 +120,13 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     def lists(self, create, extracted, **kwargs):
         for kind, value in extracted if extracted is not None else [("all", "")]:
             self.subscriptions.create(kind=kind, value=value)
+
+class ReleaseAttachmentFactory(factory.django.DjangoModelFactory):
+    """A real one-page PDF with a Thai text layer."""
+
+    class Meta:
+        model = ReleaseAttachment
+
+    release = factory.SubFactory(ReleaseFactory)
+    file = factory.django.FileField(data=make_pdf(), filename="statement.pdf")
+    title = "แถลงการณ์ร่วม"

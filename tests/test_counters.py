@@ -498,6 +498,7 @@ def test_admin_change_keeps_views_counted_while_it_saves(publisher_client, rf, m
         "language": "th", "translation": "", "category": str(release.category_id), "officials": [],
         "release_date": "29/09/2564", "status": "published", "publish_at": "",
         "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
     }
     response = publisher_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
     assert response.status_code == 302

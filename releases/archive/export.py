@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db.models import Count
 
 from ..models import Release
+from .documents import export_documents
 from .format import relative_path, render
 
 EXPORT_CHUNK = 500  # releases fetched from the database at a time while streaming
@@ -26,7 +27,7 @@ def export_releases(queryset, directory):
     Files whose text is already right are left untouched; others are replaced atomically.
     """
     directory = Path(directory)
-    releases = queryset.annotate(photo_total=Count("images")).order_by("pk")
+    releases = queryset.annotate(photo_total=Count("images")).order_by("pk").prefetch_related("attachments")
     for release in releases.iterator(chunk_size=EXPORT_CHUNK):
         path = directory / relative_path(release)
         text = render(release, max(release.photo_total, release.expected_image_count)).encode("utf-8")
@@ -34,6 +35,7 @@ def export_releases(queryset, directory):
         if changed:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(path, text)
+        changed |= export_documents(release, path, _write_atomically)
         yield Written(release, path, changed)
 
 

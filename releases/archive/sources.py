@@ -7,6 +7,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+# A release's documents live in `<file name>.documents/` beside its file (documents.py).
+DOCUMENTS_SUFFIX = ".documents"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -102,6 +104,8 @@ def _walk(given):
             except OSError as exc:
                 yield Skipped(entry.path, _cannot_inspect(exc))
                 continue
+            if is_dir and entry.name.endswith(DOCUMENTS_SUFFIX):
+                continue  # a release's documents (documents.py), read with its file
             if is_dir:
                 real = os.path.realpath(entry.path)
                 if real not in visited:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import search, thai
 from ..models import Category, Official, Release
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
+from .documents import DocumentAttacher
 from .format import DEFAULT_MAX_BYTES, SourceError, SourceSkipped, checksum, decode, parse, read_source
 from .officials import HONORIFIC_LENGTH, OfficialMatcher, find_people, official_slug
 from .photos import PhotoAttacher
@@ -66,7 +67,7 @@ class Outcome:
         return f"{self.shown_path}:{self.line}" if self.line else self.shown_path
 
 
-class Importer(BulkRun, PhotoAttacher):
+class Importer(BulkRun, PhotoAttacher, DocumentAttacher):
     """Imports source files one by one, each in its own transaction. Counts outcomes in `totals`."""
 
     def __init__(
@@ -119,6 +120,7 @@ class Importer(BulkRun, PhotoAttacher):
         outcome = Outcome(os.fspath(path), key=self.key_for(stem))
         try:
             self._import(outcome, stem)
+            self._attach_documents_if_missing(outcome, path)
         except SourceSkipped as exc:
             outcome.status, outcome.reason = "skipped", exc.reason
         except SourceError as exc:

@@ -1,11 +1,11 @@
-"""The orphan scan behind `manage.py cleanup_media`: media files no row points at, and rows whose file is missing."""
+"""The orphan scan behind `manage.py cleanup_media`: media files (photos, portraits, documents) no row points at, and rows whose file is missing."""
 
 from django.apps import apps
 
 from .storage import stored_names
 
 # Folders the pipeline writes to (see upload_to in models.py); nothing else is touched.
-MEDIA_FOLDERS = ("releases", "officials")
+MEDIA_FOLDERS = ("releases", "officials", "documents")
 
 
 def referenced_names():
@@ -16,6 +16,7 @@ def referenced_names():
     for row in ReleaseImage.objects.only("image", "renditions").iterator(chunk_size=2000):
         names.update(stored_names(row))
     names.update(Official.objects.exclude(portrait="").values_list("portrait", flat=True).iterator(chunk_size=2000))
+    names.update(apps.get_model("releases", "ReleaseAttachment").objects.values_list("file", flat=True).iterator(chunk_size=2000))
     return names
 
 

@@ -43,6 +43,16 @@ def official_names(release):
     return names
 
 
+def searchable_body(release):
+    """The body, then the text of the release's documents (extracted on upload): a word found only
+    in an attached PDF finds the release. A saved release's documents are read through its
+    (prefetchable) `attachments`; the word cap keeps the body first."""
+    if release.pk is None:
+        return release.body
+    texts = [attachment.text for attachment in release.attachments.all() if attachment.text]
+    return "\n".join([release.body or "", *texts]) if texts else release.body
+
+
 def document_for(release, trie=None):
-    return build_document(release.title, release.summary, release.body, official_names(release), trie)
+    return build_document(release.title, release.summary, searchable_body(release), official_names(release), trie)
 

@@ -11,7 +11,7 @@ from django.db import connection
 from ..models import Release
 from . import limits
 from .backends import backend
-from .documents import build_document, official_names
+from .documents import build_document, official_names, searchable_body
 from .vocabulary import dictionary
 
 # Bulk writers (the archive import) defer indexing: saves in this thread only collect ids.
@@ -139,8 +139,8 @@ _WORKER_TRIE = None
 
 
 def _batch_rows(pks):
-    releases = Release.objects.filter(pk__in=pks).only("pk", "title", "summary", "body").prefetch_related("officials")
-    return [(r.pk, r.title, r.summary, r.body, official_names(r)) for r in releases]
+    releases = Release.objects.filter(pk__in=pks).only("pk", "title", "summary", "body").prefetch_related("officials", "attachments")
+    return [(r.pk, r.title, r.summary, searchable_body(r), official_names(r)) for r in releases]
 
 
 def _segment_rows(rows):

@@ -99,7 +99,7 @@ def form_data(response):
         for name, field in form.fields.items():
             value = form[name].value()
             key = form.add_prefix(name)
-            if value is None or name in {"image", "portrait"}:
+            if value is None or name in {"image", "portrait", "file"}:
                 data[key] = ""
             elif isinstance(value, bool):
                 if value:

@@ -1,0 +1,1 @@
+"""Documents attached to releases: content checks, storage, text for search, admin inline."""
