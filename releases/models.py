@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import thai
+from . import body as body_text, thai
 from .images.rendering import rendition
 from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .history import HistoricalRecords
@@ -364,8 +364,18 @@ class Release(models.Model):
     # --- derived --------------------------------------------------------
     @property
     def paragraphs(self):
-        """Body paragraphs: split on blank lines; lines of only (no-break) spaces are blank."""
-        return split_paragraphs(self.body)
+        """Plain-text paragraphs of the body (list items one a line, no markup)."""
+        return body_text.plain_paragraphs(self.body)
+
+    @property
+    def plain_body(self):
+        """The body without markup: for search, summaries, feeds, JSON-LD and the export."""
+        return body_text.plain_text(self.body)
+
+    @property
+    def body_blocks(self):
+        """The body as safe HTML blocks (releases/body/)."""
+        return body_text.render_blocks(self.body)
 
     def derive_summary(self, limit=300):
         paragraphs = self.paragraphs
@@ -412,18 +422,6 @@ class Release(models.Model):
     def missing_alt_text(self):
         """Photos without alt text; a release with any of these may not be published."""
         return [image for image in self.images.all() if not image.alt_text.strip()]
-
-
-def split_paragraphs(text):
-    """Paragraphs of a plain-text body, each with its lines' outer space trimmed."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for chunk in re.split(r"\n(?:[ \t\u00a0\u200b\u3000]*\n)+", text):
-        lines = [line.strip(" \t\u00a0\u200b\u3000") for line in chunk.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return paragraphs
 
 
 class ReleaseImage(models.Model):

@@ -44,5 +44,5 @@ def official_names(release):
 
 
 def document_for(release, trie=None):
-    return build_document(release.title, release.summary, release.body, official_names(release), trie)
+    return build_document(release.title, release.summary, release.plain_body, official_names(release), trie)
 

@@ -140,7 +140,7 @@ _WORKER_TRIE = None
 
 def _batch_rows(pks):
     releases = Release.objects.filter(pk__in=pks).only("pk", "title", "summary", "body").prefetch_related("officials")
-    return [(r.pk, r.title, r.summary, r.body, official_names(r)) for r in releases]
+    return [(r.pk, r.title, r.summary, r.plain_body, official_names(r)) for r in releases]
 
 
 def _segment_rows(rows):
