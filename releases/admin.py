@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
+from .body.admin import BodyPreviewMixin
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
 
@@ -236,7 +237,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(BodyPreviewMixin, NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
