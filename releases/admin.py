@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, roles, thai
 from .body.admin import BodyPreviewMixin
+from .taxonomy.admin import ReleaseTaxonomyMixin
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
 
@@ -237,7 +238,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(BodyPreviewMixin, NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
+class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",

@@ -221,32 +221,6 @@ class ReleaseQuerySet(models.QuerySet):
             newer=models.Subquery(newer.annotate(link=link).values("link")[:1]),
         )
 
-    def related_to(self, release, limit=4, window_days=180):
-        """A list of public releases sharing an official with `release`, then of its category, newest first.
-
-        Only within `window_days` of its date: what is near in time is what is related, and each
-        of the (at most) two queries walks the date index and stops at `limit`, however large
-        the archive.
-        """
-        window = datetime.timedelta(days=window_days)
-        candidates = (
-            self.published()
-            .exclude(pk=release.pk)
-            .filter(release_date__range=(release.release_date - window, release.release_date + window))
-            .order_by(*NEWEST_FIRST)
-        )
-        official_ids = [official.pk for official in release.officials.all()]
-        related = []
-        if official_ids:
-            shares = models.Exists(
-                Release.officials.through.objects.filter(release_id=models.OuterRef("pk"), official_id__in=official_ids)
-            )
-            related = list(candidates.filter(shares)[:limit])
-        if len(related) < limit:
-            same_category = candidates.filter(category_id=release.category_id).exclude(pk__in=[r.pk for r in related])
-            related += list(same_category[: limit - len(related)])
-        return related
-
 
 class Release(models.Model):
     class Status(models.TextChoices):
@@ -270,6 +244,8 @@ class Release(models.Model):
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="releases", verbose_name=_("category"))
     officials = models.ManyToManyField(Official, blank=True, related_name="releases", verbose_name=_("officials"))
+    countries = models.ManyToManyField("releases.Country", blank=True, related_name="releases", verbose_name=_("countries"))
+    topics = models.ManyToManyField("releases.Topic", blank=True, related_name="releases", verbose_name=_("topics"))
     release_date = models.DateField(_("release date"), help_text=_("The date printed on the release."))
     publish_at = models.DateTimeField(
         _("publish at"), null=True, blank=True, db_index=True,
@@ -458,3 +434,5 @@ class ReleaseImage(models.Model):
     def rendition(self, size, fmt="jpeg"):
         """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
         return rendition(self, size, fmt)
+
+from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own module; registered with this app)
