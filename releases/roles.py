@@ -28,6 +28,7 @@ ROLE_PERMISSIONS = {
         "add_official", "change_official", "view_official",
         "add_position", "change_position", "delete_position", "view_position",
         "view_category",
+        "view_country", "add_topic", "change_topic", "view_topic",
     ],
     PUBLISHER: [
         "add_release", "change_release", "view_release", "delete_release", "publish_release",
@@ -35,5 +36,6 @@ ROLE_PERMISSIONS = {
         "add_official", "change_official", "view_official", "delete_official",
         "add_position", "change_position", "delete_position", "view_position",
         "add_category", "change_category", "view_category", "delete_category",
+        "add_country", "change_country", "view_country", "add_topic", "change_topic", "view_topic", "delete_topic",
     ],
 }

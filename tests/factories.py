@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from releases.models import Category, Official, Position, Release, ReleaseImage
+from releases.taxonomy.models import Country, Topic
 
 
 def yesterday():
@@ -81,3 +82,23 @@ class ReleaseImageFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     image = factory.django.ImageField(width=64, height=48, format="JPEG")
     alt_text = "ภาพประกอบ"
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = "MM"
+    name_th = "เมียนมา"
+    name_en = "Myanmar"
+    region = "asean"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name_th = factory.Sequence(lambda n: f"หัวข้อ{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")

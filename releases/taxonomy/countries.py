@@ -12,9 +12,10 @@ def country_rows():
     """{"code", "name_th", "name_en", "region", "aliases"} for every country in the shipped table."""
     table = json.loads(THAI_NAMES.read_text(encoding="utf-8"))
     rows = []
-    for code, (name_th, region, aliases) in table.items():
+    for code, entry in table.items():
         if code.startswith("_"):
-            continue
+            continue  # "_about": what the table is
+        name_th, region, aliases = entry
         country = pycountry.countries.get(alpha_2=code)
         if country is None:
             raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 code")

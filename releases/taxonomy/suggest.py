@@ -1,6 +1,7 @@
 """Countries and topics named in a release's text, found word by word (Thai segmentation), never inside a longer word."""
 
 import functools
+import re
 
 from ..body import plain_text
 
@@ -22,19 +23,23 @@ def _matcher(named):
     from pythainlp.util import dict_trie
 
     trie = dict_trie(set(thai_words()) | {name for name, _key in named})
+    # Most texts name few of the subjects: a plain scan for any name first spares the segmentation.
+    anywhere = re.compile("|".join(re.escape(name) for name, _key in sorted(named, key=lambda pair: -len(pair[0]))), re.IGNORECASE)
     index = {}
     for name, key in named:
         words = tuple(_words(name, trie))
         if words:
             index.setdefault(words[0], []).append((words, key))
-    return trie, index
+    return trie, anywhere, index
 
 
 def find(text, named):
     """Keys of the names in `named` ({name: key}) that occur in `text` as whole words, in order of first mention."""
     if not named or not text:
         return []
-    trie, index = _matcher(frozenset(named.items()))
+    trie, anywhere, index = _matcher(frozenset(named.items()))
+    if not anywhere.search(text):
+        return []
     words = _words(text, trie)
     found = {}
     for position, word in enumerate(words):
@@ -44,16 +49,35 @@ def find(text, named):
     return sorted(found, key=found.get)
 
 
-def _names(queryset):
-    return {name: item.pk for item in queryset for name in item.alias_list()}
+class SubjectMatcher:
+    """Every country's and topic's names, read once (an import reuses one for all its files)."""
+
+    def __init__(self):
+        from .models import Country, Topic
+
+        self.countries = {country.pk: country for country in Country.objects.all()}
+        self.topics = {topic.pk: topic for topic in Topic.objects.all()}
+        self.country_names = {name: pk for pk, item in self.countries.items() for name in item.alias_list()}
+        self.topic_names = {name: pk for pk, item in self.topics.items() for name in item.alias_list()}
+
+    def find(self, title, body):
+        """(countries, topics) named in a title and a (Markdown) body."""
+        text = f"{title}\n{plain_text(body)}"
+        return (
+            [self.countries[pk] for pk in find(text, self.country_names)],
+            [self.topics[pk] for pk in find(text, self.topic_names)],
+        )
 
 
 def suggestions(release):
-    """(countries, topics) named in the release's title and plain body, as model instances."""
-    from .models import Country, Topic
+    """(countries, topics) named in the release's title and body, as model instances."""
+    return SubjectMatcher().find(release.title, release.body)
 
-    text = f"{release.title}\n{plain_text(release.body)}"
-    countries, topics = Country.objects.all(), Topic.objects.all()
-    country_pks, topic_pks = find(text, _names(countries)), find(text, _names(topics))
-    by_pk = {**{("c", c.pk): c for c in countries}, **{("t", t.pk): t for t in topics}}
-    return [by_pk["c", pk] for pk in country_pks], [by_pk["t", pk] for pk in topic_pks]
+
+def apply_suggestions(release, matcher=None):
+    """Add the countries and topics its text names to a saved release (the importer's way)."""
+    countries, topics = (matcher or SubjectMatcher()).find(release.title, release.body)
+    if countries:
+        release.countries.add(*countries)
+    if topics:
+        release.topics.add(*topics)
