@@ -43,3 +43,19 @@ def test_apply_adds_without_removing():
     matcher = SubjectMatcher()
     apply_suggestions(release, matcher)
     assert set(release.countries.all()) == {myanmar, laos}
+
+
+@pytest.mark.django_db
+def test_import_links_named_countries_and_topics_and_lists_bullets(tmp_path):
+    from releases.models import Release
+    from tests.archive.pages import page, run, write
+
+    laos = CountryFactory(code="LA", name_th="ลาว", name_en="Laos")
+    CountryFactory(code="CN", name_th="จีน", name_en="China")
+    trade = TopicFactory(name_th="การค้า", slug="trade")
+    body = ("ไทยและลาวหารือเรื่องการค้าชายแดน", "ประเด็นสำคัญ\n• ด่านพรมแดน\n• ภูเขาไฟลาวา")
+    write(tmp_path, "one.txt", page(paragraphs=body))
+    run(tmp_path)
+    release = Release.objects.get()
+    assert list(release.countries.all()) == [laos] and list(release.topics.all()) == [trade]
+    assert "<ul>\n<li>ด่านพรมแดน</li>" in release.body_blocks[1]
