@@ -254,6 +254,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # Only after a reader clicks a video's preview (static/js/video.js); releases/video.py embeds from these.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.facebook.com"],
     }
 }
 
@@ -267,6 +269,9 @@ VIEW_COUNT_MODE = os.environ.get("NEWSROOM_VIEW_COUNT_MODE", "direct")
 # Photo uploads (releases/images/) are refused above these; the proxy's body limit must allow the bytes.
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 40_000_000)
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+# A YouTube video's thumbnail, fetched once when the video is saved and served from our storage.
+NEWSROOM_VIDEO_THUMBNAIL_URL = os.environ.get("NEWSROOM_VIDEO_THUMBNAIL_URL", "https://i.ytimg.com/vi/{id}/hqdefault.jpg")
+NEWSROOM_VIDEO_THUMBNAIL_TIMEOUT = env_int("NEWSROOM_VIDEO_THUMBNAIL_TIMEOUT", 5)
 # Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production. Their
 # app (bench/benchapp, with its own table) is installed only then.
 NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import images, roles, thai
 from .body.admin import BodyPreviewMixin
 from .taxonomy.admin import ReleaseTaxonomyMixin
+from .video.admin import ReleaseVideoInline
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
 
@@ -249,7 +250,7 @@ class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, NumericSelectionMixin
     search_fields = ["title", "summary", "body", "source_key"]
     autocomplete_fields = ["officials", "translation"]
     readonly_fields = ["view_count", "source_key", "expected_image_count", "created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [ReleaseImageInline]
+    inlines = [ReleaseImageInline, ReleaseVideoInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [

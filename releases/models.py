@@ -436,3 +436,4 @@ class ReleaseImage(models.Model):
         return rendition(self, size, fmt)
 
 from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own module; registered with this app)
+from .video.models import ReleaseVideo  # noqa: E402,F401

@@ -116,7 +116,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
                 release = self.get_queryset().get(pk=self.kwargs["pk"])
             except Release.DoesNotExist:
                 raise Http404("No release found") from None
-        prefetch_related_objects([release], "images", _officials_with_positions())
+        prefetch_related_objects([release], "images", "videos", _officials_with_positions())
         return release
 
     def get(self, request, *args, **kwargs):
@@ -140,6 +140,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         countries, topics = subjects_of(release)
         context.update(
             images=images,
+            videos=list(release.videos.all()),
             lead_image=lead_image,
             og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
             mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],

@@ -11,7 +11,7 @@ from tests.factories import CategoryFactory, CountryFactory, OfficialFactory, Re
 pytestmark = pytest.mark.django_db
 
 PAGE_BUDGET = 4  # the subject, the count, the page, its photos
-DETAIL_BUDGET = 6  # as tests/test_views.py: countries and topics together in one query, related in one
+DETAIL_BUDGET = 7  # as tests/test_views.py: countries and topics together in one query, related in one
 
 
 @pytest.fixture
