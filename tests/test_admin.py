@@ -38,6 +38,10 @@ def form_data(category, **overrides):
         "images-INITIAL_FORMS": "0",
         "images-MIN_NUM_FORMS": "0",
         "images-MAX_NUM_FORMS": "1000",
+        "videos-TOTAL_FORMS": "0",
+        "videos-INITIAL_FORMS": "0",
+        "videos-MIN_NUM_FORMS": "0",
+        "videos-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -6,7 +6,11 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 # Written out here, not imported: a migration must not change when releases/roles.py does.
-VIDEO_PERMISSIONS = ["add_releasevideo", "change_releasevideo", "delete_releasevideo", "view_releasevideo"]
+VIDEO = ["add_releasevideo", "change_releasevideo", "delete_releasevideo", "view_releasevideo"]
+GRANTS = {
+    "Editor": ["view_country", "add_topic", "change_topic", "view_topic", *VIDEO],
+    "Publisher": ["add_country", "change_country", "view_country", "add_topic", "change_topic", "view_topic", "delete_topic", *VIDEO],
+}
 
 
 def grant(apps, schema_editor):
@@ -14,9 +18,8 @@ def grant(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    permissions = Permission.objects.filter(content_type__app_label="releases", codename__in=VIDEO_PERMISSIONS)
-    for group in Group.objects.filter(name__in=["Editor", "Publisher"]):
-        group.permissions.add(*permissions)
+    for group in Group.objects.filter(name__in=list(GRANTS)):
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="releases", codename__in=GRANTS[group.name]))
 
 
 class Migration(migrations.Migration):

@@ -43,7 +43,8 @@ def test_editor_saves_countries_and_topics(editor_client):
         "language": "th", "category": release.category_id, "release_date": "21/07/2565", "status": "draft",
         "countries": [myanmar.pk], "topics": [trade.pk],
         "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0, "images-MIN_NUM_FORMS": 0, "images-MAX_NUM_FORMS": 1000,
+        "videos-TOTAL_FORMS": 0, "videos-INITIAL_FORMS": 0, "videos-MIN_NUM_FORMS": 0, "videos-MAX_NUM_FORMS": 1000,
     }
     response = editor_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302
     assert list(release.countries.all()) == [myanmar] and list(release.topics.all()) == [trade]
