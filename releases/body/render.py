@@ -89,9 +89,18 @@ def _render_plain(paragraph):
     return format_html("<p>{}</p>", linebreaksbr(urlize(paragraph, autoescape=True), autoescape=True))
 
 
-@functools.lru_cache(maxsize=256)
+# Bodies up to this size are cached (a page is rendered for every reader the page cache misses);
+# a larger one is rendered each time rather than pinned in memory.
+CACHED_BODY_LENGTH = 100_000
+
+
 def render_blocks(text):
     """The body's blocks as safe HTML strings, one per blank-line separated chunk."""
+    text = text or ""
+    return _cached_blocks(text) if len(text) <= CACHED_BODY_LENGTH else _blocks(text)
+
+
+def _blocks(text):
     blocks = []
     for lines in split_blocks(text):
         if is_markup(lines):
@@ -101,6 +110,9 @@ def render_blocks(text):
         else:
             blocks.append(_render_plain(paragraph_of(lines)))
     return tuple(blocks)
+
+
+_cached_blocks = functools.lru_cache(maxsize=512)(_blocks)
 
 
 def render_html(text):
