@@ -23,6 +23,11 @@ ALLOWED_CLASSES = {"ol": {THAI_LIST_CLASS}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Deeper lists are flattened by markdown-it: bounded work and a readable page.
 MAX_NESTING = 12
+# Markdown is parsed in pure Python (~100 KB a second): past this many characters of Markdown
+# blocks in one body the rest is shown as plain paragraphs, so no body can hold a page for long.
+# Real releases are a few kilobytes; the admin form refuses bodies over MAX_BODY_LENGTH.
+MARKDOWN_BUDGET = 100_000
+MAX_BODY_LENGTH = 200_000
 
 
 def _parser():
@@ -101,9 +106,10 @@ def render_blocks(text):
 
 
 def _blocks(text):
-    blocks = []
+    blocks, budget = [], MARKDOWN_BUDGET
     for lines in split_blocks(text):
-        if is_markup(lines):
+        if is_markup(lines) and budget > 0:
+            budget -= sum(len(line) + 1 for line in lines)
             html = _render_markdown(lines)
             if html:
                 blocks.append(mark_safe(html))

@@ -40,3 +40,11 @@ def test_change_form_has_the_preview_script_and_cheat_sheet(editor_client):
     assert f'data-preview-url="{reverse(PREVIEW)}"' in html
     assert "js/body-preview.js" in html
     assert "๑.๑" in html
+
+
+def test_an_over_long_body_is_a_form_error(editor_client):
+    from releases.body.render import MAX_BODY_LENGTH
+
+    response = editor_client.post(reverse("admin:releases_release_add"), {"title": "t", "body": "ก" * (MAX_BODY_LENGTH + 1)})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"]
