@@ -309,6 +309,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # Only after a reader clicks a video's preview (static/js/video.js); releases/video.py embeds from these.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.facebook.com"],
     }
 }
 
@@ -339,6 +341,9 @@ NEWSROOM_MEDIA_LOOKUP_SECONDS = env_int("NEWSROOM_MEDIA_LOOKUP_SECONDS", 5)
 NEWSROOM_ATTACHMENT_MAX_BYTES = env_int("NEWSROOM_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 # Where readers ask for a document in an accessible format (shown under the documents).
 NEWSROOM_ACCESSIBLE_FORMAT_EMAIL = os.environ.get("NEWSROOM_ACCESSIBLE_FORMAT_EMAIL", "webmaster@example.go.th")
+# A YouTube video's thumbnail, fetched once when the video is saved and served from our storage.
+NEWSROOM_VIDEO_THUMBNAIL_URL = os.environ.get("NEWSROOM_VIDEO_THUMBNAIL_URL", "https://i.ytimg.com/vi/{id}/hqdefault.jpg")
+NEWSROOM_VIDEO_THUMBNAIL_TIMEOUT = env_int("NEWSROOM_VIDEO_THUMBNAIL_TIMEOUT", 5)
 # Reference views for bench/run (/bench/constant/, /bench/counter/); never on in production. Their
 # app (bench/benchapp, with its own table) is installed only then.
 NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)

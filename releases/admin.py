@@ -20,6 +20,9 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from . import images, lifecycle, roles, thai
 from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
 from .attachments.admin import ReleaseAttachmentInline
+from .body.admin import BodyPreviewMixin
+from .taxonomy.admin import ReleaseTaxonomyMixin
+from .video.admin import ReleaseVideoInline
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
@@ -215,7 +218,7 @@ class StorageFailureMessageMixin:
 
 
 @admin.register(Release)
-class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
+class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
         "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
@@ -226,7 +229,7 @@ class ReleaseAdmin(LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMes
     search_fields = ["title", "summary", "body", "source_key"]
     autocomplete_fields = ["officials", "translation"]
     readonly_fields = ["view_count", "source_key", "expected_image_count", "created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [ReleaseImageInline, ReleaseAttachmentInline]
+    inlines = [ReleaseImageInline, ReleaseAttachmentInline, ReleaseVideoInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField
-from .models import Category, Official, Release
+from .models import Category, Country, Official, Release, Topic
 from .search.limits import MAX_QUERY_LENGTH
 
 
@@ -48,7 +48,7 @@ class ThaiDateFilter(django_filters.Filter):
 
 
 def filter_choices():
-    """(category choices, official choices) as (slug, label) pairs, from ONE query.
+    """(category, official, country, topic choices) as (slug or code, label) pairs, from ONE query.
 
     A union rather than two queries keeps the list page inside its query budget;
     labels follow the active language.
@@ -61,11 +61,16 @@ def filter_choices():
     officials = Official.objects.order_by().annotate(
         kind=Value(1, output_field=IntegerField()), order=Value(0, output_field=IntegerField())
     ).values_list("kind", "order", "slug", "name_th", "name_en")
-    rows = sorted(categories.union(officials, all=True), key=lambda row: (row[0], row[1], row[3]))
-    choices = {0: [], 1: []}
+    countries, topics = (
+        model.objects.order_by().annotate(kind=Value(kind, output_field=IntegerField()), order=Value(0, output_field=IntegerField()))
+        .values_list("kind", "order", key, "name_th", "name_en")
+        for kind, model, key in ((2, Country, "code"), (3, Topic, "slug"))
+    )
+    rows = sorted(categories.union(officials, countries, topics, all=True), key=lambda row: (row[0], row[1], row[3]))
+    choices = {0: [], 1: [], 2: [], 3: []}
     for kind, _order, slug, name_th, name_en in rows:
         choices[kind].append((slug, name_en if language == "en" and name_en else name_th))
-    return choices[0], choices[1]
+    return choices[0], choices[1], choices[2], choices[3]
 
 
 class ReleaseFilterForm(forms.Form):
@@ -92,6 +97,8 @@ class ReleaseFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="category__slug", empty_label=_("All categories"))
     official = django_filters.ChoiceFilter(label=_("Official"), field_name="officials__slug", empty_label=_("All officials"))
+    country = django_filters.ChoiceFilter(label=_("Country"), field_name="countries__code", empty_label=_("All countries"))
+    topic = django_filters.ChoiceFilter(label=_("Topic"), field_name="topics__slug", empty_label=_("All topics"))
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=[(ALL_LANGUAGES, _("All languages")), *Release.Language.choices],
         empty_label=_("This language first"), method="filter_language",
@@ -122,9 +129,8 @@ class ReleaseFilter(django_filters.FilterSet):
         if reader_language and not self.is_bound:
             # No query string at all: the filters never run, so the default applies here.
             self.queryset = self.queryset.for_readers_of(reader_language)
-        categories, officials = filter_choices()
-        self.filters["category"].extra["choices"] = categories
-        self.filters["official"].extra["choices"] = officials
+        for name, choices in zip(("category", "official", "country", "topic"), filter_choices()):
+            self.filters[name].extra["choices"] = choices
 
     def filter_queryset(self, queryset):
         # The search last: it ranks a bounded set of the newest matches (releases/search/ranking.py,

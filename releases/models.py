@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import thai
+from . import body as body_text, thai
 from .images.rendering import rendition
 from .images.storage import official_portrait_path, release_image_path, storing, storing_file
 from .editorial import LifecycleFields, ReleaseEvent, ReleaseRevision, Withdrawal  # noqa: F401 (models of this app)
@@ -190,6 +190,8 @@ class Release(LifecycleFields, models.Model):
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="releases", verbose_name=_("category"))
     officials = models.ManyToManyField(Official, blank=True, related_name="releases", verbose_name=_("officials"))
+    countries = models.ManyToManyField("releases.Country", blank=True, related_name="releases", verbose_name=_("countries"))
+    topics = models.ManyToManyField("releases.Topic", blank=True, related_name="releases", verbose_name=_("topics"))
     release_date = models.DateField(_("release date"), help_text=_("The date printed on the release."))
     publish_at = models.DateTimeField(
         _("publish at"), null=True, blank=True, db_index=True,
@@ -286,8 +288,18 @@ class Release(LifecycleFields, models.Model):
     # --- derived --------------------------------------------------------
     @property
     def paragraphs(self):
-        """Body paragraphs: split on blank lines; lines of only (no-break) spaces are blank."""
-        return split_paragraphs(self.body)
+        """Plain-text paragraphs of the body (list items one a line, no markup)."""
+        return body_text.plain_paragraphs(self.body)
+
+    @property
+    def plain_body(self):
+        """The body without markup: for search, summaries, feeds, JSON-LD and the export."""
+        return body_text.plain_text(self.body)
+
+    @property
+    def body_blocks(self):
+        """The body as safe HTML blocks (releases/body/)."""
+        return body_text.render_blocks(self.body)
 
     def derive_summary(self, limit=300):
         paragraphs = self.paragraphs
@@ -341,18 +353,6 @@ class Release(LifecycleFields, models.Model):
         return [image for image in self.images.all() if not image.alt_text.strip()]
 
 
-def split_paragraphs(text):
-    """Paragraphs of a plain-text body, each with its lines' outer space trimmed."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for chunk in re.split(r"\n(?:[ \t\u00a0\u200b\u3000]*\n)+", text):
-        lines = [line.strip(" \t\u00a0\u200b\u3000") for line in chunk.split("\n")]
-        paragraph = "\n".join(line for line in lines if line)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return paragraphs
-
-
 class ReleaseImage(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images", verbose_name=_("release"))
     image = models.ImageField(_("image"), upload_to=release_image_path, width_field="width", height_field="height", max_length=255, db_index=True)
@@ -390,3 +390,5 @@ class ReleaseImage(models.Model):
         return rendition(self, size, fmt)
 from .subscriptions.models import Announcement, Delivery, Subscriber, Subscription  # noqa: E402,F401 (alerts' tables)
 from .attachments.models import ReleaseAttachment  # noqa: E402,F401 (registers the model with the app)
+from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own module; registered with this app)
+from .video.models import ReleaseVideo  # noqa: E402,F401

@@ -1,7 +1,5 @@
 """Querysets of releases: the one rule of what is public, and the lists built on it."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import JSONObject
@@ -92,29 +90,3 @@ class ReleaseQuerySet(models.QuerySet):
             older=models.Subquery(older.annotate(link=link).values("link")[:1]),
             newer=models.Subquery(newer.annotate(link=link).values("link")[:1]),
         )
-
-    def related_to(self, release, limit=4, window_days=180):
-        """A list of public releases sharing an official with `release`, then of its category, newest first.
-
-        Only within `window_days` of its date: what is near in time is what is related, and each
-        of the (at most) two queries walks the date index and stops at `limit`, however large
-        the archive.
-        """
-        window = datetime.timedelta(days=window_days)
-        candidates = (
-            self.published()
-            .exclude(pk=release.pk)
-            .filter(release_date__range=(release.release_date - window, release.release_date + window))
-            .order_by(*NEWEST_FIRST)
-        )
-        official_ids = [official.pk for official in release.officials.all()]
-        related = []
-        if official_ids:
-            shares = models.Exists(
-                self.model.officials.through.objects.filter(release_id=models.OuterRef("pk"), official_id__in=official_ids)
-            )
-            related = list(candidates.filter(shares)[:limit])
-        if len(related) < limit:
-            same_category = candidates.filter(category_id=release.category_id).exclude(pk__in=[r.pk for r in related])
-            related += list(same_category[: limit - len(related)])
-        return related

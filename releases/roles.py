@@ -34,6 +34,8 @@ ROLE_PERMISSIONS = {
         "add_official", "change_official", "view_official",
         "add_position", "change_position", "delete_position", "view_position",
         "view_category",
+        "view_country", "add_topic", "change_topic", "view_topic",
+        "add_releasevideo", "change_releasevideo", "delete_releasevideo", "view_releasevideo",
     ],
     PUBLISHER: [
         "add_release", "change_release", "view_release", "delete_release", "publish_release",
@@ -42,5 +44,7 @@ ROLE_PERMISSIONS = {
         "add_official", "change_official", "view_official", "delete_official",
         "add_position", "change_position", "delete_position", "view_position",
         "add_category", "change_category", "view_category", "delete_category",
+        "add_country", "change_country", "view_country", "add_topic", "change_topic", "view_topic", "delete_topic",
+        "add_releasevideo", "change_releasevideo", "delete_releasevideo", "view_releasevideo",
     ],
 }

@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from .models import Official, Release
+from .taxonomy.sitemaps import CountrySitemap, TopicSitemap
 
 
 class ReleaseSitemap(Sitemap):
@@ -47,4 +48,7 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"releases": ReleaseSitemap, "officials": OfficialSitemap, "pages": PageSitemap}
+SITEMAPS = {
+    "releases": ReleaseSitemap, "officials": OfficialSitemap, "pages": PageSitemap,
+    "countries": CountrySitemap, "topics": TopicSitemap,
+}

@@ -1,6 +1,6 @@
 """Public URLs, namespace 'releases'."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import feeds, views
 from .attachments.presskit import photos_zip
@@ -23,4 +23,5 @@ urlpatterns = [
     path("feeds/category/<slug:slug>/atom/", cached(feeds.CategoryAtomFeed()), name="category-feed-atom"),
     path("feeds/official/<slug:slug>/rss/", cached(feeds.OfficialFeed()), name="official-feed-rss"),
     path("feeds/official/<slug:slug>/atom/", cached(feeds.OfficialAtomFeed()), name="official-feed-atom"),
+    path("", include("releases.taxonomy.urls")),
 ]

@@ -22,6 +22,8 @@ from .attachments.search import note_document_matches
 from .images import picture
 from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
+from .taxonomy.models import Country
+from .taxonomy.related import related_to, subjects_of
 
 # The search index copies and import bookkeeping are large and never shown.
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
@@ -132,7 +134,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
                 release = self.get_queryset().get(pk=self.kwargs["pk"])
             except Release.DoesNotExist:
                 raise Http404("No release found") from None
-        prefetch_related_objects([release], "images", "attachments", _officials_with_positions())
+        prefetch_related_objects([release], "images", "attachments", "videos", _officials_with_positions())
         return release
 
     def get(self, request, *args, **kwargs):
@@ -168,12 +170,16 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         translation = counterpart if counterpart is not None and counterpart.is_published() else None
         canonical = self.request.build_absolute_uri(release.get_absolute_url())
         lead_image = images[0] if images else None
+        countries, topics = subjects_of(release)
         context.update(
             images=images,
+            videos=list(release.videos.all()),
             lead_image=lead_image,
             og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
             mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],
-            related=Release.objects.only(*LINK_FIELDS).related_to(release),
+            related=related_to(release, Release.objects.only(*LINK_FIELDS), countries, topics),
+            countries=countries,
+            topics=topics,
             older=link_to(release.older),
             newer=link_to(release.newer),
             translation=translation,
@@ -181,7 +187,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             views=counters.displayed_views(release),
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),
-            json_ld=news_article(self.request, release, images, canonical),
+            json_ld=news_article(self.request, release, images, canonical, [*countries, *topics]),
             # Only a corrected release pays the query for its notes.
             corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
             attachments=release.attachments.all(),
@@ -205,7 +211,7 @@ def share_links(url, title):
     ]
 
 
-def news_article(request, release, images, canonical):
+def news_article(request, release, images, canonical, subjects=()):
     """schema.org NewsArticle for search engines (rendered as a JSON-LD data block)."""
     data = {
         "@context": "https://schema.org",
@@ -227,9 +233,13 @@ def news_article(request, release, images, canonical):
         data["image"] = [image_object(request, image) for image in images]
     if release.attachments.all():
         data["associatedMedia"] = media_objects(request, release.attachments.all())
-    people = [o.name_for(release.language) for o in release.officials.all()]
-    if people:
-        data["about"] = [{"@type": "Person", "name": name} for name in people]
+    about = [{"@type": "Person", "name": o.name_for(release.language)} for o in release.officials.all()]
+    about += [
+        {"@type": "Country" if isinstance(s, Country) else "Thing", "name": s.name_for(release.language), "url": request.build_absolute_uri(s.get_absolute_url())}
+        for s in subjects
+    ]
+    if about:
+        data["about"] = about
     return data
 
 

@@ -10,6 +10,9 @@ from django.utils import timezone
 from releases.models import Category, Official, Position, Release, ReleaseAttachment, ReleaseImage
 from tests.attachments.documents import make_pdf
 
+from releases.models import Category, Official, Position, Release, ReleaseImage
+from releases.taxonomy.models import Country, Topic
+
 
 def yesterday():
     return timezone.now() - datetime.timedelta(days=1)
@@ -130,3 +133,22 @@ class ReleaseAttachmentFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     file = factory.django.FileField(data=make_pdf(), filename="statement.pdf")
     title = "แถลงการณ์ร่วม"
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = "MM"
+    name_th = "เมียนมา"
+    name_en = "Myanmar"
+    region = "asean"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name_th = factory.Sequence(lambda n: f"หัวข้อ{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")

@@ -40,6 +40,10 @@ def form_data(category, **overrides):
         "images-MAX_NUM_FORMS": "1000",
         "attachments-TOTAL_FORMS": "0",
         "attachments-INITIAL_FORMS": "0",
+        "videos-TOTAL_FORMS": "0",
+        "videos-INITIAL_FORMS": "0",
+        "videos-MIN_NUM_FORMS": "0",
+        "videos-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

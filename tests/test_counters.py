@@ -499,6 +499,7 @@ def test_admin_change_keeps_views_counted_while_it_saves(publisher_client, rf, m
         "release_date": "29/09/2564", "status": "published", "publish_at": "",
         "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        "videos-TOTAL_FORMS": "0", "videos-INITIAL_FORMS": "0", "videos-MIN_NUM_FORMS": "0", "videos-MAX_NUM_FORMS": "1000",
     }
     response = publisher_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
     assert response.status_code == 302
@@ -681,7 +682,7 @@ class TestDetailPage:
     def test_reader_counts_once_and_sees_the_count(self, client, django_assert_max_num_queries):
         """The detail page counts a reader's first GET, shows it, and not their reload."""
         release = ReleaseFactory()
-        with django_assert_max_num_queries(8), CaptureQueriesContext(connection) as first:
+        with django_assert_max_num_queries(9), CaptureQueriesContext(connection) as first:
             response = self.get(client, release)
         assert response.status_code == 200 and response.context["views"] == 1
         with CaptureQueriesContext(connection) as reload:

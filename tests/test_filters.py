@@ -169,7 +169,7 @@ class TestChoices:
     def test_categories_and_officials_in_one_query(self, archive):
         OfficialFactory(slug="anna", name_th="แอนนา", name_en="Anna")
         with CaptureQueriesContext(connection) as queries:
-            categories, officials = filter_choices()
+            categories, officials, _countries, _topics = filter_choices()
         assert len(queries) == 1
         assert ("statement", "แถลงการณ์") in categories and ("press-release", "ข่าวสารนิเทศ") in categories
         assert [slug for slug, _ in officials] == ["don", "anna"]  # by Thai name: สมชาย… before แอนนา

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from releases.models import Position, Release, split_paragraphs
+from releases.body import split_paragraphs
+from releases.models import Position, Release
 from tests.factories import OfficialFactory, PositionFactory, ReleaseFactory, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST_BUDGET = 5  # with the featured notices
-DETAIL_BUDGET = 7  # without the counter's UPDATE, which the counter's own tests budget; one of them the documents
+DETAIL_BUDGET = 8  # with the documents and the videos; without the counter's UPDATE, which the counter's own tests budget
 BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 
 

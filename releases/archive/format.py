@@ -13,7 +13,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from .. import thai
-from ..models import Release, split_paragraphs
+from ..body import bullets_to_markup, split_paragraphs
+from ..models import Release
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Before BE 2484 (1941) the Thai year began in April: an older date is a typo, not an archive page.
@@ -183,7 +184,7 @@ def parse(text, today=None):
         photos += 1
         end -= 1
     body_end = filled[end][0] - 1 if end < len(filled) else len(lines)
-    paragraphs = tuple(split_paragraphs("\n".join(lines[body_start:body_end])))
+    paragraphs = tuple(map(bullets_to_markup, split_paragraphs("\n".join(lines[body_start:body_end]))))
     if not paragraphs:
         raise SourceError("no body text after the heading lines", line=body_start)
     return ParsedRelease(title, release_date, view_count, paragraphs, photos)

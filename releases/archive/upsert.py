@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import search, thai
 from ..models import Category, Official, Release
+from ..taxonomy.suggest import SubjectMatcher, apply_suggestions
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
 from .documents import DocumentAttacher
 from .format import DEFAULT_MAX_BYTES, SourceError, SourceSkipped, checksum, decode, parse, read_source
@@ -104,6 +105,7 @@ class Importer(BulkRun, PhotoAttacher, DocumentAttacher):
         self.workers = workers or os.cpu_count() or 1
         self._indexing = None
         self._pending_officials = []
+        self._subjects = None  # the countries' and topics' names, read at the first new release
 
     def key_for(self, stem):
         return f"{self.source_prefix}/{stem}" if self.source_prefix else stem
@@ -239,6 +241,10 @@ class Importer(BulkRun, PhotoAttacher, DocumentAttacher):
         if officials:
             Link = Release.officials.through
             Link.objects.bulk_create([Link(release_id=release.pk, official_id=pk) for pk in officials])
+        # New releases only: on an update the editor may have removed a suggested country or topic.
+        if self._subjects is None:
+            self._subjects = SubjectMatcher()
+        apply_suggestions(release, self._subjects)
         outcome.status = "created"
         self._attach_photos(release, stem, outcome)
 

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.utils.safestring import SafeString
 
 from .. import search
-from ..models import split_paragraphs
+from ..body import split_paragraphs
 
 
 def _marked(html):

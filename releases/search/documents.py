@@ -48,9 +48,9 @@ def searchable_body(release):
     in an attached PDF finds the release. A saved release's documents are read through its
     (prefetchable) `attachments`; the word cap keeps the body first."""
     if release.pk is None:
-        return release.body
+        return release.plain_body
     texts = [attachment.text for attachment in release.attachments.all() if attachment.text]
-    return "\n".join([release.body or "", *texts]) if texts else release.body
+    return "\n".join([release.plain_body, *texts]) if texts else release.plain_body
 
 
 def document_for(release, trie=None):

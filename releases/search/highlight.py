@@ -19,7 +19,7 @@ def highlight(release, query, words=SNIPPET_WORDS):
     """Safe HTML: a short passage of the release around the first match, matched words in
     <mark>. Works on the original text, so Thai digits and punctuation survive."""
     terms = parse_query(query) if not isinstance(query, list) else query
-    plain = release.summary or release.body[:300]
+    plain = release.summary or release.plain_body[:300]
     if not terms:
         return mark_safe(html.escape(plain))
     wanted = {w for term in terms for w in term.words}
