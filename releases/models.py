@@ -460,3 +460,4 @@ class ReleaseImage(models.Model):
     def rendition(self, size, fmt="jpeg"):
         """{"url", "width", "height"} of the "thumb" or "display" size in "webp" or "jpeg", or None."""
         return rendition(self, size, fmt)
+from .readership.models import ReleaseViewDay  # noqa: E402,F401 - daily views live in their own package
