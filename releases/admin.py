@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import images, roles, thai
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .models import Category, Official, Position, Release, ReleaseImage
+from .readership.admin import views_last_7_days, with_recent_views  # also registers the readership screens
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -239,7 +240,7 @@ class StorageFailureMessageMixin:
 class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFailureMessageMixin, SimpleHistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
-        "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
+        "title", "thai_release_date", "state", "category", "language", "view_count", views_last_7_days, "image_count", "missing_images",
     ]
     list_filter = [StateFilter, "category", "language", ("officials", admin.RelatedOnlyFieldListFilter), YearFilter, MissingImagesFilter]
     list_select_related = ["category"]
@@ -257,7 +258,7 @@ class ReleaseAdmin(NumericSelectionMixin, NumericHistoryVersionMixin, StorageFai
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_images=Count("images", distinct=True))
+        return with_recent_views(super().get_queryset(request).annotate(n_images=Count("images", distinct=True)))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from releases.models import Category, Official, Position, Release, ReleaseImage
+from releases.readership.models import ReleaseViewDay
 
 
 def yesterday():
@@ -81,3 +82,13 @@ class ReleaseImageFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     image = factory.django.ImageField(width=64, height=48, format="JPEG")
     alt_text = "ภาพประกอบ"
+
+
+class ReleaseViewDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReleaseViewDay
+
+    release = factory.SubFactory(ReleaseFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    channel = "direct"
+    views = 1

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'daily views',
-                'verbose_name_plural': 'daily views',
+                'verbose_name_plural': 'readership statistics',
                 'permissions': [('view_statistics', 'Can view readership statistics')],
                 'indexes': [models.Index(fields=['date', 'release'], name='release_view_day_date_idx')],
                 'constraints': [models.UniqueConstraint(fields=('release', 'date', 'channel'), name='release_view_day_unique')],

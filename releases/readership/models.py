@@ -30,7 +30,7 @@ class ReleaseViewDay(models.Model):
 
     class Meta:
         verbose_name = _("daily views")
-        verbose_name_plural = _("daily views")
+        verbose_name_plural = _("readership statistics")
         constraints = [
             models.UniqueConstraint(fields=["release", "date", "channel"], name="release_view_day_unique"),
         ]
