@@ -20,6 +20,7 @@ from .filters import ReleaseFilter
 from .images import picture
 from .models import Official, Release
 from .paginators import CappedPaginator, LateRowPaginator
+from .readership.popular import most_read_this_week
 
 # The search index copies and import bookkeeping are large and never shown.
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
@@ -79,6 +80,8 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         query = self.filterset.search_query
         if query:
             search.with_highlights(context["releases"], query)
+        if not self.request.GET:  # the home page, not a filtered or later page
+            context["most_read"] = most_read_this_week(thai.page_language())
         return context
 
 
@@ -149,6 +152,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),
             json_ld=news_article(self.request, release, images, canonical),
+            most_read=most_read_this_week(thai.page_language()),
         )
         return context
 
