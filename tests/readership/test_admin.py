@@ -70,8 +70,8 @@ class TestDashboard:
 
     def test_a_fixed_number_of_queries_whatever_the_data(self, editor_client, views, django_assert_num_queries):
         editor_client.get(DASHBOARD)  # session, user, permissions cached in the request from here on
-        # Session, user, two for permissions, then seven aggregates (one per table).
-        with django_assert_num_queries(11) as few:
+        # Session, user, two for permissions, then six aggregates (the fiscal years' is cached).
+        with django_assert_num_queries(10) as few:
             editor_client.get(DASHBOARD + "?days=365")
         more = ReleaseFactory()
         more.officials.add(OfficialFactory(), OfficialFactory())
