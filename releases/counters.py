@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -125,7 +125,7 @@ def record_view(request, release):
     so two workers cannot both count one view; no cookie is set and nothing personal stored.
 
     Direct mode writes one `UPDATE ... SET view_count = view_count + 1` (never a save() of the
-    row); buffered mode adds one to the release's pending counter in the cache, written later
+    row) and, in its transaction, the daily row (readership/recording.py); buffered mode adds one to the release's pending counter in the cache, written later
     by `manage.py flush_view_counts`.
     """
     if not should_count(request, release):
