@@ -321,6 +321,8 @@ VIEW_COUNT_WINDOW_SECONDS = env_int("NEWSROOM_VIEW_WINDOW_SECONDS", 30 * 60)
 # "direct": one UPDATE per counted view; "buffered": accumulate in the cache and write
 # with `manage.py flush_view_counts`.
 VIEW_COUNT_MODE = os.environ.get("NEWSROOM_VIEW_COUNT_MODE", "direct")
+# Daily view rows older than this many days are deleted by `manage.py prune_view_days`; 0 keeps them (tiny, counts only).
+VIEW_DAYS_KEEP_DAYS = env_int("NEWSROOM_VIEW_DAYS_KEEP_DAYS", 0)
 # Photo uploads (releases/images/) are refused above these; the proxy's body limit must allow the bytes.
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 40_000_000)
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 20 * 1024 * 1024)

@@ -28,6 +28,8 @@ from .history_admin import HistoryAdmin
 from .models import Category, Official, Position, Release, ReleaseImage
 from .security import audit
 
+from .readership.admin import views_last_7_days, with_recent_views  # also registers the readership screens
+
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Press releases")
@@ -221,7 +223,7 @@ class StorageFailureMessageMixin:
 class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, LifecycleAdminMixin, NumericSelectionMixin, StorageFailureMessageMixin, HistoryAdmin):
     form = ReleaseAdminForm
     list_display = [
-        "title", "thai_release_date", "state", "category", "language", "view_count", "image_count", "missing_images",
+        "title", "thai_release_date", "state", "category", "language", "view_count", views_last_7_days, "image_count", "missing_images",
     ]
     list_filter = [StateFilter, "category", "language", ("officials", admin.RelatedOnlyFieldListFilter), YearFilter, MissingImagesFilter]
     list_select_related = ["category"]
@@ -239,7 +241,7 @@ class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, LifecycleAdminMixin, 
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_images=Count("images", distinct=True))
+        return with_recent_views(super().get_queryset(request).annotate(n_images=Count("images", distinct=True)))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

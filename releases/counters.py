@@ -2,86 +2,25 @@
 
 import datetime
 import ipaddress
-import re
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import outages
 from .clients import client_address
+from .agents import BOT_USER_AGENT_PATTERNS, is_bot  # noqa: F401 - the counter's rule, kept importable here
 from .models import Release
+from .readership import recording
 
-# User-Agent fragments of crawlers, link-preview fetchers, monitors and scripts, matched
-# case-insensitively anywhere in the header. The one list of "not a reader" agents.
-# Not here on purpose: LINE's in-app browser ("... Safari Line/14.2.0"), Facebook's and
-# Instagram's in-app browsers (FBAN/FB_IAB, "Instagram 300.0"): those are people reading.
-BOT_USER_AGENT_PATTERNS = (
-    # Any "...bot" token: Googlebot, bingbot, Twitterbot, Slackbot(-LinkExpanding),
-    # Discordbot, TelegramBot, LinkedInBot, Applebot, DuckDuckBot, YandexBot, GPTBot,
-    # Amazonbot, PetalBot, Pinterestbot, redditbot, AhrefsBot, UptimeRobot... but not
-    # the Cubot phone brand ("Android 10; CUBOT X30").
-    r"(?<!cu)bot\b",
-    r"crawl",  # Line-Crawler, crawler4j, ...
-    r"spider",  # Linespider (LINE's search), Baiduspider, Bytespider, ...
-    r"slurp",  # Yahoo
-    # Link previews. LINE fetches as "facebookexternalhit/1.1;line-poker/1.0"; iMessage as
-    # "facebookexternalhit/1.1 Facebot Twitterbot/1.0"; WhatsApp as "WhatsApp/2.23.20 A".
-    r"facebookexternalhit",
-    r"facebookcatalog",
-    r"meta-external",  # meta-externalagent, meta-externalfetcher
-    r"line-poker",
-    r"whatsapp",
-    r"preview",  # BingPreview, SkypeUriPreview (Teams, Skype), Quora Link Preview
-    r"kakaotalk-scrap",
-    r"\byeti\b",  # Naver
-    r"embedly",
-    r"iframely",
-    r"vkshare",
-    r"cardyb",  # Bluesky
-    r"mastodon/",  # Mastodon servers fetching link cards ("http.rb/5 (Mastodon/4.2; ...)")
-    # Google-InspectionTool, Google-Read-Aloud, GoogleOther, Mediapartners-Google,
-    # AdsBot-Google, FeedFetcher-Google, APIs-Google.
-    r"\bgoogle-|googleother|-google\b",
-    r"ia_archiver",
-    # Headless browsers, audits and monitors.
-    r"headlesschrome",
-    r"phantomjs",
-    r"lighthouse",
-    r"pagespeed",
-    r"\bptst\b",  # WebPageTest
-    r"pingdom",
-    r"statuscake",
-    r"validator",
-    # Scripts and HTTP libraries.
-    r"^curl/",
-    r"\bwget",
-    r"python-",  # python-requests, python-urllib, python-httpx
-    r"\baiohttp",
-    r"\bhttpx",
-    r"go-http-client",
-    r"okhttp",
-    r"^java/",
-    r"libwww-perl",
-    r"apache-httpclient",
-    r"node-fetch",
-    r"\baxios/",
-    r"\bscrapy",
-    r"httpie",
-)
-_BOT_USER_AGENT = re.compile("|".join(BOT_USER_AGENT_PATTERNS), re.IGNORECASE)
+logger = logging.getLogger(__name__)
 
 _KEY_PREFIX = "views"
-
-
-def is_bot(user_agent):
-    """True for an empty User-Agent or one that names a crawler, previewer or script."""
-    user_agent = (user_agent or "").strip()
-    return not user_agent or _BOT_USER_AGENT.search(user_agent) is not None
 
 
 def is_prefetch(request):
@@ -175,7 +114,7 @@ def record_view(request, release):
     so two workers cannot both count one view; no cookie is set and nothing personal stored.
 
     Direct mode writes one `UPDATE ... SET view_count = view_count + 1` (never a save() of the
-    row); buffered mode adds one to the release's pending counter in the cache, written later
+    row) and, in its transaction, the daily row (readership/recording.py); buffered mode adds one to the release's pending counter in the cache, written later
     by `manage.py flush_view_counts`.
     """
     if not should_count(request, release):
@@ -184,7 +123,9 @@ def record_view(request, release):
         return False  # the cache is down: the view is lost (docs/deploy.md, "Failure modes")
     try:
         new_reader = cache.add(visitor_key(request, release), 1, timeout=settings.VIEW_COUNT_WINDOW_SECONDS)
+        channel = recording.channel_of(request)
         if new_reader and buffered():
+            recording.add_pending(release.pk, channel)  # daily views first: see its docstring
             _add_pending(release.pk)
     except Exception as error:  # the cache client's own errors (redis.ConnectionError, ...)
         outages.cache.failed(error)  # logged once per outage, not per lost view
@@ -192,23 +133,20 @@ def record_view(request, release):
     outages.cache.succeeded()
     if not new_reader or buffered():
         return new_reader
-    counted = _increment(release.pk)
+    counted = _increment(release.pk, channel)
     if counted:
         # The page being rendered shows the view it is counting; save() never writes view_count.
         release.view_count += 1
     return counted
 
 
-def _increment(pk):
+def _increment(pk, channel):
     # published() again in the UPDATE: a release unpublished since it was loaded gains nothing.
     update = Release.objects.published().filter(pk=pk)
     try:
-        if connection.in_atomic_block:
-            # A savepoint, so a failure here cannot break the caller's transaction.
-            with transaction.atomic():
-                counted = update.update(view_count=F("view_count") + 1) == 1
-        else:
-            counted = update.update(view_count=F("view_count") + 1) == 1
+        # One transaction (a savepoint inside the caller's, so a failure cannot break it) with
+        # the release's daily row.
+        counted = recording.count_direct(update, pk, channel)
     except DatabaseError as error:
         # E.g. SQLite's busy timeout behind a long import, or the database gone: a lost view,
         # not a failed page, logged once per outage rather than with a traceback per view.
@@ -278,11 +216,13 @@ def flush_pending(chunk_size=500, dry_run=False):
                 cache.decr(pending_key(pk), value)
             except ValueError:
                 pass  # evicted since we read it: the views we read are ours alone to write
+        days = recording.claim_pending(list(found))  # after the totals: see recording.add_pending
         try:
-            _write_views(found, chunk_size)
+            _write_views(found, chunk_size, days)
         except Exception:
             for pk, value in found.items():
                 _add_pending(pk, value)
+            recording.give_back(days)
             raise
         return sum(found.values()), len(found)
     finally:
@@ -303,10 +243,12 @@ def _pending_counts(chunk_size):
     return found
 
 
-def _write_views(counts, chunk_size):
-    """Add counts[pk] to each release's view_count: one transaction, one UPDATE per chunk."""
+def _write_views(counts, chunk_size, days=()):
+    """Add counts[pk] to each release's view_count, and `days` to the daily rows: one transaction,
+    one UPDATE and one upsert per chunk."""
     items = sorted(counts.items())
     with transaction.atomic():
+        recording.write_claimed(list(days), chunk_size)
         for start in range(0, len(items), chunk_size):
             chunk = dict(items[start : start + chunk_size])
             delta = Case(

@@ -392,3 +392,5 @@ from .subscriptions.models import Announcement, Delivery, Subscriber, Subscripti
 from .attachments.models import ReleaseAttachment  # noqa: E402,F401 (registers the model with the app)
 from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own module; registered with this app)
 from .video.models import ReleaseVideo  # noqa: E402,F401
+
+from .readership.models import ReleaseViewDay  # noqa: E402,F401 - daily views live in their own package

@@ -24,6 +24,7 @@ from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
 from .taxonomy.models import Country
 from .taxonomy.related import related_to, subjects_of
+from .readership.popular import most_read_this_week
 
 # The search index copies and import bookkeeping are large and never shown.
 UNSHOWN_FIELDS = (*search.SEARCH_FIELDS, "import_snapshot")
@@ -87,6 +88,8 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
             search.with_highlights(context["releases"], query)
             note_document_matches(context["releases"], query)
         context["featured"] = self.featured()
+        if not self.request.GET:  # the home page, not a filtered or later page
+            context["most_read"] = most_read_this_week(thai.page_language())
         return context
 
     def featured(self):
@@ -192,6 +195,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
             attachments=release.attachments.all(),
             accessible_format_email=settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL,
+            most_read=most_read_this_week(thai.page_language()),
         )
         return context
 

@@ -13,6 +13,8 @@ from tests.attachments.documents import make_pdf
 from releases.models import Category, Official, Position, Release, ReleaseImage
 from releases.taxonomy.models import Country, Topic
 
+from releases.readership.models import ReleaseViewDay
+
 
 def yesterday():
     return timezone.now() - datetime.timedelta(days=1)
@@ -152,3 +154,12 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name_th = factory.Sequence(lambda n: f"หัวข้อ{n}")
     name_en = factory.Sequence(lambda n: f"Topic {n}")
     slug = factory.Sequence(lambda n: f"topic-{n}")
+
+class ReleaseViewDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReleaseViewDay
+
+    release = factory.SubFactory(ReleaseFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    channel = "direct"
+    views = 1

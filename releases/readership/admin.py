@@ -1,0 +1,149 @@
+"""Readership in the admin ("สถิติผู้อ่าน"): the dashboard, a release's own page, CSV of every table."""
+
+import csv
+
+import datetime
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+
+from .. import thai
+from ..models import Release
+from . import charts, reports
+from .models import ReleaseViewDay
+
+STATISTICS_PERMISSION = "releases.view_statistics"
+
+
+def _date(day):
+    return thai.format_date(day, "short", "th")
+
+
+def _csv(filename, header, rows):
+    """UTF-8 with a byte-order mark, so Excel shows Thai text intact."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def with_recent_views(queryset, days=7):
+    """Annotate `views_recent`: each release's views in the last `days` days (a subquery, so other
+    aggregates of the change list are not multiplied by a join)."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    total = (
+        ReleaseViewDay.objects.filter(release=OuterRef("pk"), date__gte=since)
+        .order_by()
+        .values("release")
+        .annotate(total=Sum("views"))
+        .values("total")
+    )
+    return queryset.annotate(views_recent=Coalesce(Subquery(total, output_field=IntegerField()), 0))
+
+
+@admin.display(description=gettext_lazy("views, last 7 days"), ordering="views_recent")
+def views_last_7_days(release):
+    """A column of the release change list (its queryset goes through with_recent_views)."""
+    return release.views_recent
+
+
+@admin.register(ReleaseViewDay)
+class ReadershipAdmin(admin.ModelAdmin):
+    """Listed in the admin as "สถิติผู้อ่าน"; its change list is the dashboard. Read-only, for `view_statistics`."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(STATISTICS_PERMISSION)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("", view(self.dashboard_view), name="releases_releaseviewday_changelist"),
+            path("release/<int:pk>/", view(self.release_view), name="releases_readership_release"),
+        ]
+
+    def _check(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+
+    def dashboard_view(self, request):
+        self._check(request)
+        today = timezone.localdate()
+        form = reports.PeriodForm(request.GET or None)
+        period = form.period(today)
+        tables = {
+            "daily": lambda: [(_date(day), views) for day, views in reports.daily(period)],
+            "week": lambda: [(row["title"], row["views"]) for row in reports.most_read(reports.Period.last(7, today))],
+            "month": lambda: [(row["title"], row["views"]) for row in reports.most_read(reports.Period.last(30, today))],
+            "category": lambda: reports.by_category(period),
+            "official": lambda: reports.by_official(period),
+            "channel": lambda: reports.by_channel(period),
+            "fiscal": reports.fiscal_years,
+        }
+        export = request.GET.get("csv")
+        if export:
+            if export not in tables:
+                raise Http404
+            first = _("fiscal year") if export == "fiscal" else _("date") if export == "daily" else _("name")
+            return _csv(f"readership-{export}-{period.start}-{period.end}", [first, _("views")], tables[export]())
+        daily = reports.daily(period)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Readership statistics"),
+            "form": form,
+            "period": period,
+            "presets": reports.PRESET_DAYS,
+            "chart": charts.bar_chart(daily, _("Views per day"), _date),
+            "daily": daily,
+            "total": sum(views for _day, views in daily),
+            "week": reports.most_read(reports.Period.last(7, today)),
+            "month": reports.most_read(reports.Period.last(30, today)),
+            "categories": reports.by_category(period),
+            "officials": reports.by_official(period),
+            "channels": reports.by_channel(period),
+            "fiscal_years": reports.fiscal_years(),
+            "query": request.GET.urlencode(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/readership/dashboard.html", context)
+
+    def release_view(self, request, pk):
+        self._check(request)
+        release = get_object_or_404(Release.objects.only("pk", "title", "publish_at", "release_date", "view_count", "status"), pk=pk)
+        today = timezone.localdate()
+        period = reports.release_period(release, today)
+        daily = reports.daily(period, release=release)
+        if request.GET.get("csv") == "daily":
+            return _csv(f"readership-release-{release.pk}", [_("date"), _("views")], [(_date(d), v) for d, v in daily])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Readership: %(title)s") % {"title": release.title},
+            "release": release,
+            "summary": reports.release_summary(release),
+            "chart": charts.bar_chart(daily, _("Views per day"), _date),
+            "daily": daily,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/readership/release.html", context)

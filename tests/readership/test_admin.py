@@ -1,0 +1,136 @@
+"""The readership screens: who sees them, fixed query counts, the SVG chart and its table, CSV, the change-list column."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import OfficialFactory, ReleaseFactory, ReleaseViewDayFactory, make_user
+
+DASHBOARD = reverse("admin:releases_releaseviewday_changelist")
+
+
+def release_page(release):
+    return reverse("admin:releases_readership_release", args=[release.pk])
+
+
+@pytest.fixture
+def views(db):
+    """Two releases read over the last days, one mentioning an official."""
+    today = timezone.localdate()
+    busy, quiet = ReleaseFactory(title="ข่าวเด่น"), ReleaseFactory(title="ข่าวเงียบ")
+    busy.officials.add(OfficialFactory(name_th="สมชาย"))
+    for back in range(10):
+        ReleaseViewDayFactory(release=busy, date=today - datetime.timedelta(days=back), views=10 + back)
+    ReleaseViewDayFactory(release=busy, date=today, channel="line", views=7)
+    ReleaseViewDayFactory(release=quiet, date=today - datetime.timedelta(days=20), views=3)
+    return busy, quiet
+
+
+@pytest.mark.django_db
+class TestAccess:
+    def test_anonymous_is_sent_to_sign_in(self, client, views):
+        for url in (DASHBOARD, DASHBOARD + "?csv=daily", release_page(views[0])):
+            response = client.get(url)
+            assert response.status_code == 302 and "/login/" in response["Location"]
+
+    def test_staff_without_the_permission_get_no_data(self, client, views):
+        clerk = make_user("clerk")
+        clerk.user_permissions.add(Permission.objects.get(codename="view_release"))
+        client.force_login(clerk)
+        for url in (DASHBOARD, DASHBOARD + "?csv=week", release_page(views[0])):
+            response = client.get(url)
+            assert response.status_code == 403
+            assert "ข่าวเด่น".encode() not in response.content
+        assert "ReleaseViewDay" not in str(client.get(reverse("admin:index")).context["app_list"])
+
+    @pytest.mark.parametrize("role_client", ["editor_client", "publisher_client"])
+    def test_both_roles_see_the_dashboard(self, request, role_client, views):
+        response = request.getfixturevalue(role_client).get(DASHBOARD)
+        assert response.status_code == 200
+        assert "ข่าวเด่น" in response.content.decode()
+
+    def test_it_is_read_only(self, publisher_client, views):
+        row = views[0].view_days.first()
+        assert publisher_client.get(f"{DASHBOARD}add/").status_code == 404
+        assert publisher_client.post(f"{DASHBOARD}{row.pk}/delete/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestDashboard:
+    def test_chart_with_its_table_and_every_report(self, editor_client, views):
+        page = editor_client.get(DASHBOARD + "?days=30").content.decode()
+        assert '<svg class="readership-chart"' in page and 'role="img"' in page
+        assert 'id="daily-table"' in page and "<script" not in page.split('id="readership"')[1]
+        for text in ("สมชาย", "LINE", "ข่าวเงียบ"):
+            assert text in page
+        assert page.count("<rect") == 30
+
+    def test_a_fixed_number_of_queries_whatever_the_data(self, editor_client, views, django_assert_num_queries):
+        editor_client.get(DASHBOARD)  # session, user, permissions cached in the request from here on
+        # Session, user, two for permissions, then six aggregates (the fiscal years' is cached).
+        with django_assert_num_queries(10) as few:
+            editor_client.get(DASHBOARD + "?days=365")
+        more = ReleaseFactory()
+        more.officials.add(OfficialFactory(), OfficialFactory())
+        for back in range(40):
+            ReleaseViewDayFactory(release=more, date=timezone.localdate() - datetime.timedelta(days=back))
+        with django_assert_num_queries(len(few)):
+            editor_client.get(DASHBOARD + "?days=365")
+
+    def test_buddhist_era_period_and_errors(self, editor_client, views):
+        today = timezone.localdate()
+        be = f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
+        response = editor_client.get(DASHBOARD, {"start": be, "end": be})
+        assert response.context["period"].days == 1 and response.context["total"] == 17
+        response = editor_client.get(DASHBOARD, {"start": "31/12/2568", "end": "01/01/2568"})
+        assert response.status_code == 200 and response.context["form"].errors
+
+    def test_csv_has_a_bom_and_thai_text(self, editor_client, views):
+        response = editor_client.get(DASHBOARD + "?csv=week")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        text = response.content.decode("utf-8")
+        assert text.startswith("\ufeff")
+        lines = text.lstrip("\ufeff").splitlines()
+        assert lines[1] == f"ข่าวเด่น,{sum(10 + back for back in range(7)) + 7}"
+
+    @pytest.mark.parametrize("table", ["daily", "week", "month", "category", "official", "channel", "fiscal"])
+    def test_every_table_exports(self, editor_client, views, table):
+        response = editor_client.get(DASHBOARD, {"csv": table, "days": 90})
+        assert response.status_code == 200 and len(response.content.decode("utf-8-sig").splitlines()) >= 2
+
+    def test_unknown_export_is_404(self, editor_client, views):
+        assert editor_client.get(DASHBOARD + "?csv=users").status_code == 404
+
+
+@pytest.mark.django_db
+class TestReleasePage:
+    def test_views_per_day_since_publication_and_first_72_hours(self, editor_client):
+        release = ReleaseFactory(publish_at=timezone.now() - datetime.timedelta(days=5))
+        published = timezone.localdate(release.publish_at)
+        for back, views in ((0, 4), (2, 5), (3, 50)):
+            ReleaseViewDayFactory(release=release, date=published + datetime.timedelta(days=back), views=views)
+        response = editor_client.get(release_page(release))
+        assert response.status_code == 200
+        assert response.context["summary"]["first_days"] == 9
+        assert len(response.context["daily"]) == (timezone.localdate() - published).days + 1
+        assert "<svg" in response.content.decode()
+        csv_text = editor_client.get(release_page(release) + "?csv=daily").content.decode("utf-8-sig")
+        assert csv_text.splitlines()[1].endswith(",4")
+
+    def test_missing_release_is_404(self, editor_client):
+        assert editor_client.get(reverse("admin:releases_readership_release", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_change_list_sorts_by_views_of_the_last_7_days(editor_client, views):
+    busy, quiet = views
+    url = reverse("admin:releases_release_changelist")
+    response = editor_client.get(url)
+    column = [index for index, header in enumerate(response.context["cl"].list_display) if getattr(header, "__name__", "") == "views_last_7_days"]
+    assert column
+    ordered = editor_client.get(url, {"o": f"-{column[0]}"}).context["cl"].result_list
+    assert [(release.pk, release.views_recent) for release in ordered][:2] == [(busy.pk, sum(10 + b for b in range(7)) + 7), (quiet.pk, 0)]
