@@ -700,7 +700,7 @@ class TestDetailPage:
     def test_head_bot_and_prefetch_do_not_count(self, client, django_assert_max_num_queries):
         """HEAD, a LINE link preview and a prefetch get the page but add nothing."""
         release = ReleaseFactory()
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             assert self.get(client, release, method="head").status_code == 200
         assert self.get(client, release, ua="facebookexternalhit/1.1;line-poker/1.0").status_code == 200
         response = client.get(release.get_absolute_url(), REMOTE_ADDR="203.0.113.9", headers={"User-Agent": BROWSER_UA, "Sec-Purpose": "prefetch"})
@@ -721,7 +721,7 @@ class TestDetailPage:
 
         release = ReleaseFactory()
         assert self.get(editor_client, release).status_code == 200
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(16):
             preview = self.get(editor_client, release, path=reverse("admin:releases_release_preview", args=[release.pk]))
         assert preview.status_code == 200 and stored(release) == 0
 
@@ -730,7 +730,7 @@ class TestDetailPage:
         settings.VIEW_COUNT_MODE = "buffered"
         release = ReleaseFactory()
         Release.objects.filter(pk=release.pk).update(view_count=41)
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             response = self.get(client, release)
         assert response.context["views"] == 42 and stored(release) == 41
         counters.flush_pending()
