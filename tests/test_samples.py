@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from releases import archive, thai
-from releases.models import Official, Release, ReleaseImage
+from releases.models import Country, Official, Release, ReleaseImage
 
 SAMPLES = Path(thai.__file__).resolve().parent / "samples"
 SAMPLE_FILES = sorted((SAMPLES / "releases").glob("*.txt"))
@@ -60,6 +60,8 @@ def test_load_samples_publishes_links_and_attaches():
     assert minister.position_on(youth.release_date).title_en == "Minister of Foreign Affairs"
     assert sum(release.images.count() for release in releases) == len(list((SAMPLES / "images").glob("*.jpg")))
     assert all(r.publish_at.date() <= datetime.date.today() for r in releases)
+    # The countries are loaded too, for the editors' autocomplete and the import's suggestions.
+    assert Country.objects.count() >= 70
 
 
 @pytest.mark.django_db

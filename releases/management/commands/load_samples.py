@@ -27,11 +27,13 @@ def link_translations():
 
 
 class Command(BaseCommand):
-    help = "Load the bundled sample officials and releases (idempotent)."
+    help = "Load the bundled sample officials, the countries and the sample releases (idempotent)."
 
     def handle(self, *args, **options):
         output = {"verbosity": options["verbosity"], "stdout": self.stdout, "stderr": self.stderr}
         call_command("loaddata", SAMPLES / "officials.json", **output)
+        # Countries first: the import suggests them from each release's text.
+        call_command("load_countries", **output)
         call_command(
             "import_releases", str(SAMPLES / "releases"), publish=True, images=str(SAMPLES / "images"),
             source_prefix=PREFIX, **output,
