@@ -45,6 +45,7 @@ class ReleaseImageForm(forms.ModelForm):
     class Meta:
         model = ReleaseImage
         fields = ["image", "alt_text", "caption", "credit", "order"]
+        labels = {"alt_text": _("alt text (required to publish)")}  # in words, not only a tooltip
 
 
 class ReleaseImageFormSet(forms.BaseInlineFormSet):
@@ -87,10 +88,8 @@ class ReleaseImageInline(admin.TabularInline):
         if not obj or not obj.pk or not obj.image:
             return "—"
         thumb = obj.rendition("thumb", "jpeg") or {"url": obj.image.url, "width": obj.width, "height": obj.height}
-        return format_html(
-            '<img src="{}" alt="{}" class="admin-thumb" width="{}" height="{}">',
-            thumb["url"], obj.alt_text, thumb["width"], thumb["height"],
-        )
+        html = '<img src="{}" alt="{}" class="admin-thumb" width="{}" height="{}">'
+        return format_html(html, thumb["url"], obj.alt_text, thumb["width"], thumb["height"])
 
 
 class PositionInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 """App configuration for releases."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class ReleasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .cache_tables import create_cache_tables
         from .search import signals as search_signals
         from . import caching
         from .attachments import signals as attachment_signals
@@ -21,3 +23,4 @@ class ReleasesConfig(AppConfig):
         search_signals.register()
         audit.connect_signals()
         attachment_signals.register()
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="releases_cache_tables")

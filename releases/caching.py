@@ -43,8 +43,8 @@ NOT_FOUND = b"404"
 # --- generations ---------------------------------------------------------------------
 
 def page_cache():
-    """Pages and the generation state: the "pages" cache when configured (a local-memory cache of
-    their own, so the view counter's many small "seen" keys cannot evict them), else the default."""
+    """Pages and the generation state: the "pages" cache when configured (without Redis: a cache
+    of their own, so the view counter's many small "seen" keys cannot evict them), else the default."""
     return caches["pages"] if "pages" in settings.CACHES else caches["default"]
 
 

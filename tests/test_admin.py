@@ -141,6 +141,14 @@ class TestEditor:
         assert 'name="status"' not in page and 'name="publish_at"' not in page
 
 
+class TestPhotoTable:
+    def test_alt_text_required_to_publish_said_in_words(self, editor_client):
+        """In the column's heading in Thai, not only in the help icon's tooltip."""
+        release = ReleaseFactory(draft=True)
+        page = editor_client.get(change_url(release)).content.decode()
+        assert "คำอธิบายภาพ (alt text) (ต้องมีจึงจะเผยแพร่ได้)" in page
+
+
 class TestPublisher:
     def test_publisher_publishes_through_form(self, publisher_client):
         release = ReleaseFactory(draft=True)
