@@ -67,3 +67,19 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def sign_in_page(page, live_server, user):
+    """Give `page` the session of `user` signed in with both steps (password and second factor),
+    made by a test client: the one place browser tests sign staff in (tests/browser/test_sign_in.py
+    walks the real screens)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.factories import login_verified
+
+    client = Client()
+    login_verified(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return page

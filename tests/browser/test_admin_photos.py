@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import ReleaseFactory, ReleaseImageFactory, login_verified, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def signed_in_page(new_page, live_server, **size):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import ReleaseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_swagger_ui_lists_the_operations_without_csp_errors(live_server, new_page):

@@ -7,19 +7,17 @@ from django.urls import reverse
 
 from releases.models import Release
 from tests.factories import CategoryFactory, make_user
+from tests.browser.conftest import sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 BRIEFING = "สรุปการแถลงข่าวประจำสัปดาห์\n\n๑. การเดินทาง\n๑.๑ ตรวจสอบหนังสือเดินทาง\n๑.๒ ลงทะเบียนออนไลน์\n๒. วัฒนธรรม\n\n- งานเทศกาลไทย\n- นิทรรศการ"
 
 
 def sign_in(page, live_server, user):
-    """The admin sign-in, in one place: a second step (two-factor) goes here when it arrives."""
-    page.goto(live_server.url + reverse("admin:login"))
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill("pw-" + user.username * 2)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    """The admin sign-in, in one place: both steps (tests/browser/conftest.py)."""
+    sign_in_page(page, live_server, user)
+    page.goto(live_server.url + reverse("admin:index"))
 
 
 def test_publisher_writes_a_thai_numbered_briefing_and_readers_see_the_lists(live_server, new_page):

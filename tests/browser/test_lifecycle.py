@@ -4,18 +4,15 @@ import pytest
 
 from releases.models import Release
 from tests.factories import ReleaseFactory, make_user
+from tests.browser.conftest import sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(new_page, live_server, user):
-    """A page signed in to the admin as `user` (the one place that knows how staff sign in)."""
-    page = new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw-" + user.username * 2)  # tests.factories.make_user's password
-    page.click('input[type="submit"]')
-    page.wait_for_url(live_server.url + "/admin/")
+    """A page signed in to the admin as `user` (both sign-in steps)."""
+    page = sign_in_page(new_page(), live_server, user)
+    page.goto(live_server.url + "/admin/")
     return page
 
 

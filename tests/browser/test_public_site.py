@@ -8,7 +8,7 @@ import pytest
 from tests.browser.conftest import OTHER_READER, READER
 from tests.factories import CategoryFactory, OfficialFactory, PositionFactory, ReleaseFactory, ReleaseImageFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LONG_BODY = (
     "กระทรวงการต่างประเทศขอเรียนว่า นายดอน ปรมัตถ์วินัย รองนายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงการต่างประเทศ "

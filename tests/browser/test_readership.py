@@ -3,27 +3,24 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from django.contrib.auth.models import Permission
 
 from tests.factories import ReleaseFactory, ReleaseViewDayFactory, make_user
+from tests.browser.conftest import sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_dashboard_has_its_chart_and_data_table(live_server, new_page, client):
     # A permission of its own, not a role: a transactional test before this one may have flushed the groups.
     reader = make_user("press-office")
     reader.user_permissions.add(Permission.objects.get(codename="view_statistics"))
-    client.force_login(reader)
     release = ReleaseFactory(title="ข่าวที่อ่านมากที่สุด")
     for back in range(5):
         ReleaseViewDayFactory(release=release, date=timezone.localdate() - datetime.timedelta(days=back), views=3 + back)
-    page = new_page()
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = sign_in_page(new_page(), live_server, reader)
     page.goto(live_server.url + "/admin/releases/releaseviewday/?days=30")
     chart = page.locator("svg.readership-chart")
     assert chart.is_visible() and chart.get_attribute("role") == "img"

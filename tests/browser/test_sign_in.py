@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_user, totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def password_step(page, base, username):

@@ -5,7 +5,7 @@ import pytest
 from releases.video.models import ReleaseVideo
 from tests.factories import ReleaseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_video_loads_only_after_a_click(live_server, new_page):
