@@ -35,7 +35,9 @@ def note_document_matches(releases, query):
         if release is None or getattr(release, "document_match", None):
             continue
         # highlight() reads a release's summary, paragraphs and body: give it the document's text.
-        text = SimpleNamespace(summary="", body=document.text, paragraphs=split_paragraphs(document.text.replace("\n", "\n\n")))
+        text = SimpleNamespace(
+            summary="", body=document.text, plain_body=document.text, paragraphs=split_paragraphs(document.text.replace("\n", "\n\n"))
+        )
         snippet = search.highlight(text, terms)
         if _marked(snippet):
             release.document_match = (document.title, snippet)

@@ -3,7 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_user
+from tests.factories import login_verified, make_user
 
 PREVIEW = "admin:releases_release_body_preview"
 
@@ -25,13 +25,13 @@ def test_preview_needs_a_signed_in_staff_user(client):
 
 
 def test_preview_needs_permission_to_write_releases(client, db):
-    client.force_login(make_user("visitor"))
+    login_verified(client, make_user("visitor"))
     assert client.post(reverse(PREVIEW), {"body": "x"}).status_code == 403
 
 
 def test_preview_needs_the_csrf_token(editor):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    login_verified(client, editor)
     assert client.post(reverse(PREVIEW), {"body": "x"}).status_code == 403
 
 

@@ -59,7 +59,7 @@ def test_scheduled_release_is_announced_once_its_time_comes():
 
 def test_migration_marks_releases_public_before_the_feature_as_announced():
     public, scheduled, draft = ReleaseFactory(), ReleaseFactory(scheduled=True), ReleaseFactory(draft=True)
-    migration = importlib.import_module("releases.migrations.0009_subscriptions")
+    migration = importlib.import_module("releases.migrations.0011_subscriptions")
     migration.seed_announcements(apps, None)
     assert set(Announcement.objects.values_list("release_id", flat=True)) == {public.pk}
     assert scheduled.pk not in Announcement.objects.values_list("release_id", flat=True)

@@ -44,6 +44,8 @@ def test_editor_saves_countries_and_topics(editor_client):
         "countries": [myanmar.pk], "topics": [trade.pk],
         "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0, "images-MIN_NUM_FORMS": 0, "images-MAX_NUM_FORMS": 1000,
         "videos-TOTAL_FORMS": 0, "videos-INITIAL_FORMS": 0, "videos-MIN_NUM_FORMS": 0, "videos-MAX_NUM_FORMS": 1000,
+        "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0, "attachments-MIN_NUM_FORMS": 0, "attachments-MAX_NUM_FORMS": 1000,
+        "known_version": release.version,
     }
     response = editor_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
     assert response.status_code == 302

@@ -16,6 +16,8 @@ def form_data(release, url):
         "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0, "images-MIN_NUM_FORMS": 0, "images-MAX_NUM_FORMS": 1000,
         "videos-TOTAL_FORMS": 1, "videos-INITIAL_FORMS": 0, "videos-MIN_NUM_FORMS": 0, "videos-MAX_NUM_FORMS": 1000,
         "videos-0-url": url, "videos-0-title": "แถลงข่าว", "videos-0-order": 0,
+        "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0, "attachments-MIN_NUM_FORMS": 0, "attachments-MAX_NUM_FORMS": 1000,
+        "known_version": release.version,
     }
 
 
