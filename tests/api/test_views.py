@@ -283,3 +283,10 @@ class TestOfficialsAndCategories:
         assert [c["slug"] for c in data] == list(Category.objects.values_list("slug", flat=True))
         assert "statement" in [c["slug"] for c in data]
         assert client.get("/api/v1/categories/statement/").json()["name_en"] == "Statement"
+
+
+def test_an_address_no_route_matches_is_the_apis_json_404(client, db):
+    for path in ("/api/v1/releases/4.5e-242/", "/api/v1/releases/abc/", "/api/v1/nothing/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", path
+        assert "detail" in response.json()
