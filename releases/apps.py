@@ -14,6 +14,7 @@ class ReleasesConfig(AppConfig):
         from . import caching  # noqa: F401 (connects the page cache's invalidation signals)
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
+        from .redirects import admin as redirects_admin  # noqa: F401 (registers its admin)
 
         image_signal_handlers.register()
         search_signals.register()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import search, thai
 from ..models import Category, Official, Release
+from ..redirects.models import LegacyURL
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
 from .format import DEFAULT_MAX_BYTES, SourceError, SourceSkipped, checksum, decode, parse, read_source
 from .officials import HONORIFIC_LENGTH, OfficialMatcher, find_people, official_slug
@@ -237,6 +238,8 @@ class Importer(BulkRun, PhotoAttacher):
         if officials:
             Link = Release.officials.through
             Link.objects.bulk_create([Link(release_id=release.pk, official_id=pk) for pk in officials])
+        if parsed.original_url:
+            LegacyURL.objects.record(parsed.original_url, release)
         outcome.status = "created"
         self._attach_photos(release, stem, outcome)
 
@@ -291,6 +294,8 @@ class Importer(BulkRun, PhotoAttacher):
             Release.objects.filter(pk=pk).update(source_checksum=digest, import_snapshot=snapshot)
         if "officials" in written:
             release.officials.set(officials)
+        if parsed.original_url:
+            LegacyURL.objects.record(parsed.original_url, release)
         # Never lower a count the live site has raised since; Greatest() keeps concurrent increments.
         raised = parsed.view_count > release.view_count
         if raised:
