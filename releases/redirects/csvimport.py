@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Release
-from .matching import MAX_PATH_LENGTH, normalise
+from .matching import MAX_PATH_LENGTH, is_site_path, normalise
 from .models import LegacyURL
 
 MAX_ROWS = 100_000
@@ -61,7 +61,10 @@ def import_csv(text):
         if path == "/" or len(path) > MAX_PATH_LENGTH:
             errors.append(_("line %(line)s: “%(url)s” is not a usable old address") % {"line": number, "url": old[:80]})
         elif target.startswith("/"):
-            planned[path] = {"release_id": None, "target_url": target[:MAX_PATH_LENGTH]}
+            if not is_site_path(target) or len(target) > MAX_PATH_LENGTH:
+                errors.append(_("line %(line)s: “%(url)s” is not a path on this site") % {"line": number, "url": target[:80]})
+                continue
+            planned[path] = {"release_id": None, "target_url": target}
         elif target in releases:
             planned[path] = {"release_id": releases[target], "target_url": ""}
         else:

@@ -53,6 +53,11 @@ def candidates(url):
     return [full] if full == path else [full, path]
 
 
+def is_site_path(text):
+    """A path on this site: starts with one "/" ("//host" and "/\\host" lead browsers elsewhere)."""
+    return text.startswith("/") and not text.startswith(("//", "/\\")) and not any(char.isspace() for char in text)
+
+
 def is_old_address(path):
     """Is `path` (normalised) under one of the old site's content prefixes?"""
     return path.startswith(OLD_PREFIXES)

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .matching import MAX_PATH_LENGTH, candidates, is_old_address, normalise
+from .matching import MAX_PATH_LENGTH, candidates, is_old_address, is_site_path, normalise
 
 
 class LegacyURLQuerySet(models.QuerySet):
@@ -64,7 +64,7 @@ class LegacyURL(models.Model):
             raise ValidationError({"path": _("The home page cannot be redirected.")})
         if bool(self.release_id) == bool(self.target_url):
             raise ValidationError(_("Choose either a release or a target URL."))
-        if self.target_url and not self.target_url.startswith("/"):
+        if self.target_url and not is_site_path(self.target_url):
             raise ValidationError({"target_url": _("Give a path on this site, starting with /.")})
 
     def save(self, *args, **kwargs):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from releases.redirects.csvimport import CSVError, import_csv
 from releases.redirects.models import LegacyURL
@@ -34,9 +35,10 @@ def test_rows_point_old_addresses_at_releases_and_pages():
 
 def test_a_wrong_row_writes_nothing_and_names_its_line():
     ReleaseFactory(source_key="mfa/2564/press-0929")
-    with pytest.raises(CSVError) as caught:
-        import_csv("https://www.mfa.go.th/th/content/a,mfa/2564/press-0929\n/th/content/b,mfa/no-such-key\n/th/content/c\n/,/x\n")
-    assert [error.split(":")[0] for error in caught.value.errors] == ["line 2", "line 3", "line 4"]
+    with pytest.raises(CSVError) as caught, translation.override("en"):
+        import_csv("https://www.mfa.go.th/th/content/a,mfa/2564/press-0929\n/th/content/b,mfa/no-such-key\n/th/content/c\n/,/x\n/th/content/d,//evil.example/\n")
+    assert [error.split(":")[0] for error in caught.value.errors] == ["line 2", "line 3", "line 4", "line 5"]
+    assert "not a path on this site" in caught.value.errors[-1]
     assert "mfa/no-such-key" in caught.value.errors[0]
     assert not LegacyURL.objects.exists()
 
@@ -52,7 +54,7 @@ def test_command(tmp_path):
 def test_command_errors(tmp_path):
     path = tmp_path / "old.csv"
     path.write_text("/th/content/a,missing\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="line 1"):
+    with pytest.raises(CommandError, match="1: .*“missing”"):
         call_command("import_redirects", str(path))
     path.write_bytes(b"/th/content/\xff,x\n")
     with pytest.raises(CommandError):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from releases.redirects.matching import candidates, is_old_address, normalise
+from releases.redirects.matching import candidates, is_old_address, is_site_path, normalise
 
 THAI_SLUG = "รมว.กต.พบหารือกับเอกอัครราชทูต"
 THAI_SLUG_QUOTED = "%E0%B8%A3%E0%B8%A1%E0%B8%A7.%E0%B8%81%E0%B8%95.%E0%B8%9E%E0%B8%9A%E0%B8%AB%E0%B8%B2%E0%B8%A3%E0%B8%B7%E0%B8%AD%E0%B8%81%E0%B8%B1%E0%B8%9A%E0%B9%80%E0%B8%AD%E0%B8%81%E0%B8%AD%E0%B8%B1%E0%B8%84%E0%B8%A3%E0%B8%A3%E0%B8%B2%E0%B8%8A%E0%B8%97%E0%B8%B9%E0%B8%95"
@@ -56,3 +56,8 @@ def test_candidates_try_the_query_then_the_path():
 @pytest.mark.parametrize("path, old", [("/main/x", True), ("/th/content/x", True), ("/en/content/x", True), ("/officials/x", False), ("/main", False)])
 def test_is_old_address(path, old):
     assert is_old_address(path) is old
+
+
+@pytest.mark.parametrize("text, on_site", [("/officials/", True), ("/", True), ("//evil.example/", False), ("/\\evil.example", False), ("https://evil.example/", False), ("/a b", False)])
+def test_is_site_path(text, on_site):
+    assert is_site_path(text) is on_site

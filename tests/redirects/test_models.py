@@ -42,6 +42,8 @@ def test_exactly_one_target_is_enforced_by_the_database(values):
     ({"path": "/", "target_url": "/x"}, "path"),
     ({"path": "/a", "target_url": "https://elsewhere.example/"}, "target_url"),
     ({"path": "/a", "target_url": ""}, "__all__"),
+    ({"path": "/a", "target_url": "//elsewhere.example/"}, "target_url"),
+    ({"path": "/a", "target_url": "/\\elsewhere.example/"}, "target_url"),
 ])
 def test_clean(values, field):
     with pytest.raises(ValidationError) as caught:
