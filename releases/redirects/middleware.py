@@ -6,14 +6,18 @@ from .models import LegacyURL, MissingLegacyURL
 
 
 class LegacyRedirectMiddleware:
-    """Looks at responses that are already 404s only, so normal pages cost no query (as contrib.redirects does)."""
+    """Looks at responses that are already 404s only, so normal pages cost no query (as contrib.redirects does).
+
+    Only 404s of addresses no route matched: a page of this site that answers 404 itself (an
+    unknown release id, a page past the end) stays one, at no query, cached as such.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+        if response.status_code != 404 or request.method not in ("GET", "HEAD") or request.resolver_match is not None:
             return response
         url = request.get_full_path()
         redirect = LegacyURL.objects.answering(url)

@@ -103,3 +103,10 @@ def test_a_redirect_costs_two_queries(client, django_assert_max_num_queries):
     LegacyURL.objects.record("/th/content/x", ReleaseFactory())
     with django_assert_max_num_queries(2):
         assert client.get("/th/content/x").status_code == 301
+
+
+def test_a_404_of_a_page_of_this_site_does_not_look_up_the_table(client):
+    LegacyURL.objects.create(path="/releases/999999/x", target_url="/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/releases/999999/x/").status_code == 404
+    assert not [query for query in queries if "legacyurl" in query["sql"].lower()]
