@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Release
-from .matching import MAX_PATH_LENGTH, is_site_path, normalise
+from .matching import is_site_path, normalise, storable
 from .models import LegacyURL
 
 MAX_ROWS = 100_000
@@ -34,6 +34,8 @@ class Result:
 def read_rows(text):
     """(line number, old address, target) of each row; a first line naming the columns is skipped."""
     rows = []
+    if "\x00" in text:
+        raise CSVError([_("The CSV file must be UTF-8.")])
     for number, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
@@ -58,10 +60,10 @@ def import_csv(text):
             continue
         old, target = cells
         path = normalise(old)
-        if path == "/" or len(path) > MAX_PATH_LENGTH:
+        if path == "/" or not storable(path):
             errors.append(_("line %(line)s: “%(url)s” is not a usable old address") % {"line": number, "url": old[:80]})
         elif target.startswith("/"):
-            if not is_site_path(target) or len(target) > MAX_PATH_LENGTH:
+            if not is_site_path(target) or not storable(target):
                 errors.append(_("line %(line)s: “%(url)s” is not a path on this site") % {"line": number, "url": target[:80]})
                 continue
             planned[path] = {"release_id": None, "target_url": target}

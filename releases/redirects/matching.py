@@ -53,6 +53,11 @@ def candidates(url):
     return [full] if full == path else [full, path]
 
 
+def storable(path):
+    """Fits the column, and no NUL (PostgreSQL refuses one in text: a query with it would be a 500)."""
+    return len(path) <= MAX_PATH_LENGTH and "\x00" not in path
+
+
 def is_site_path(text):
     """A path on this site: starts with one "/" ("//host" and "/\\host" lead browsers elsewhere)."""
     return text.startswith("/") and not text.startswith(("//", "/\\")) and not any(char.isspace() for char in text)

@@ -7,14 +7,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .matching import MAX_PATH_LENGTH, candidates, is_old_address, is_site_path, normalise
+from .matching import MAX_PATH_LENGTH, candidates, is_old_address, is_site_path, normalise, storable
 
 
 class LegacyURLQuerySet(models.QuerySet):
     def answering(self, url, now=None):
         """The redirect for `url`, or None: a release only while its URL answers (a draft's old address is a 404)."""
         keys = candidates(url)
-        if len(keys[0]) > MAX_PATH_LENGTH:
+        if not storable(keys[0]):
             return None
         releases = self.model._meta.get_field("release").related_model.objects  # by name: no import cycle
         live = Q(release__isnull=True) | Q(release__in=releases.reachable(now).values("pk"))
@@ -24,7 +24,7 @@ class LegacyURLQuerySet(models.QuerySet):
     def record(self, url, release):
         """Points the old address `url` at `release` (the import and the CSV: the last one written wins)."""
         path = normalise(url)
-        if not path or path == "/" or len(path) > MAX_PATH_LENGTH:
+        if path == "/" or not storable(path):
             raise ValidationError(_("“%(url)s” is not a usable old address.") % {"url": url})
         row, _created = self.update_or_create(path=path, defaults={"release": release, "target_url": ""})
         return row
@@ -97,7 +97,7 @@ class MissingLegacyURL(models.Model):
     def count(cls, url):
         """Counts a miss of `url` if it is an old address; new paths stop at LEGACY_MISSING_MAX_PATHS rows."""
         path = normalise(url)
-        if not is_old_address(path) or len(path) > MAX_PATH_LENGTH:
+        if not is_old_address(path) or not storable(path):
             return
         now = timezone.now()
         if cls.objects.filter(path=path).update(hits=F("hits") + 1, last_seen=now):

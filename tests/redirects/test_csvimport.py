@@ -61,3 +61,8 @@ def test_command_errors(tmp_path):
         call_command("import_redirects", str(path))
     with pytest.raises(CommandError):
         call_command("import_redirects", str(tmp_path / "absent.csv"))
+
+
+def test_a_nul_byte_is_refused():
+    with pytest.raises(CSVError):
+        import_csv("/th/content/a\x00,/x\n")

@@ -110,3 +110,9 @@ def test_a_404_of_a_page_of_this_site_does_not_look_up_the_table(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/releases/999999/x/").status_code == 404
     assert not [query for query in queries if "legacyurl" in query["sql"].lower()]
+
+
+@pytest.mark.parametrize("url", ["/th/content/%00", "/main/th/news3/1/%00.html", "/x%00y"])
+def test_a_nul_in_the_address_is_a_plain_404(client, url):
+    assert client.get(url).status_code == 404
+    assert not MissingLegacyURL.objects.exists()
