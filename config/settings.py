@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Thai unless the reader switched to English (the Accept-Language header is not used).
     "releases.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A 404 at one of the ministry's old addresses becomes a 301 (releases/redirects/); other responses pass untouched.
+    "releases.redirects.middleware.LegacyRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has the second factor been given in this session?
@@ -222,6 +224,8 @@ else:
         },
     }
 # Whole public pages for anonymous readers (releases/caching.py); invalidated on every change.
+# Distinct old addresses not found that are counted for editors; past this, only known ones are counted.
+LEGACY_MISSING_MAX_PATHS = env_int("NEWSROOM_LEGACY_MISSING_MAX_PATHS", 5000)
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 # A page that was not found (an out-of-range page number, say) is remembered this long.

@@ -17,6 +17,7 @@ class ReleasesConfig(AppConfig):
         from .attachments import signals as attachment_signals
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
+        from .redirects import admin as redirects_admin  # noqa: F401 (registers its admin)
 
         caching.register()
         image_signal_handlers.register()

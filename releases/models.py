@@ -18,6 +18,7 @@ from .editorial import LifecycleFields, ReleaseEvent, ReleaseRevision, Withdrawa
 from .history import HistoricalRecords
 from .querysets import NEWEST_FIRST, ReleaseQuerySet
 from .security.audit import SecurityEvent  # noqa: F401 (models of the security package live in this app)
+from .redirects.models import LegacyURL, MissingLegacyURL  # noqa: F401 (old addresses: releases/redirects/)
 from .security.recovery import RecoveryCodeDevice  # noqa: F401
 
 

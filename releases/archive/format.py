@@ -1,4 +1,4 @@
-"""The archive's text format, read and written: one release per file, title, date, views, paragraphs, photo lines."""
+"""The archive's text format, read and written: one release per file, optional URL line, title, date, views, paragraphs, photo lines."""
 
 import codecs
 import datetime
@@ -33,6 +33,10 @@ _C1 = re.compile("[\u0080-\u009f]")
 _VIEWS = re.compile(r"^(?P<count>[0-9][0-9,]*)\s*views?$", re.IGNORECASE | re.ASCII)
 _VIEWS_LOOSE = re.compile(r"\bviews?$", re.IGNORECASE)
 _SAFE_PART = re.compile(r"^[^/\\\x00]+$")
+# An optional first line: the address the release had on the ministry's old site (releases/redirects/).
+_URL_LINE = re.compile(r"^URL\s*:\s*(?P<url>.*)$", re.IGNORECASE)
+_URL_SHAPE = re.compile(r"^(?:https?://[^/\s]+)?/\S*$", re.IGNORECASE)
+MAX_URL_LENGTH = 2000
 
 
 
@@ -113,6 +117,7 @@ class ParsedRelease:
     view_count: int
     paragraphs: tuple
     expected_image_count: int
+    original_url: str = ""
 
     @property
     def body(self):
@@ -137,6 +142,9 @@ def parse(text, today=None):
     if not filled:
         raise SourceError("empty file (nothing but white space)", line=1)
 
+    original_url, filled = _original_url(filled)
+    if not filled:
+        raise SourceError("nothing after the URL line", line=1)
     title_line, title = filled[0]
     if _looks_like_date(title) or _VIEWS.match(thai.to_arabic_digits(title)):
         raise SourceError("no title: the file starts with a date or view-count line", line=title_line)
@@ -187,7 +195,19 @@ def parse(text, today=None):
     paragraphs = tuple(map(bullets_to_markup, split_paragraphs("\n".join(lines[body_start:body_end]))))
     if not paragraphs:
         raise SourceError("no body text after the heading lines", line=body_start)
-    return ParsedRelease(title, release_date, view_count, paragraphs, photos)
+    return ParsedRelease(title, release_date, view_count, paragraphs, photos, original_url)
+
+
+def _original_url(filled):
+    """The URL line's address, and the filled lines after it (all of them when there is none)."""
+    number, first = filled[0]
+    match = _URL_LINE.match(first)
+    if not match:
+        return "", filled
+    url = match.group("url")
+    if not _URL_SHAPE.match(url) or len(url) > MAX_URL_LENGTH:
+        raise SourceError(f"unusable URL line: expected “URL: https://www.mfa.go.th/th/content/…”, found {first[:80]!r}", line=number)
+    return url, filled[1:]
 
 
 _DATE_SHAPE = re.compile(r"^(?:วันที่\s*)?[0-9๐-๙]{1,2}[\s/.-]*\S+[\s/.-]*[0-9๐-๙]{4}$")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from .. import search, thai
 from ..models import Category, Official, Release
 from ..taxonomy.suggest import SubjectMatcher, apply_suggestions
+
+from ..redirects.models import LegacyURL
 from .bulk import MAX_KEY_LENGTH, BulkRun, Prepared
 from .documents import DocumentAttacher
 from .format import DEFAULT_MAX_BYTES, SourceError, SourceSkipped, checksum, decode, parse, read_source
@@ -245,6 +247,8 @@ class Importer(BulkRun, PhotoAttacher, DocumentAttacher):
         if self._subjects is None:
             self._subjects = SubjectMatcher()
         apply_suggestions(release, self._subjects)
+        if parsed.original_url:
+            LegacyURL.objects.record(parsed.original_url, release)
         outcome.status = "created"
         self._attach_photos(release, stem, outcome)
 
@@ -299,6 +303,8 @@ class Importer(BulkRun, PhotoAttacher, DocumentAttacher):
             Release.objects.filter(pk=pk).update(source_checksum=digest, import_snapshot=snapshot)
         if "officials" in written:
             release.officials.set(officials)
+        if parsed.original_url:
+            LegacyURL.objects.record(parsed.original_url, release)
         # Never lower a count the live site has raised since; Greatest() keeps concurrent increments.
         raised = parsed.view_count > release.view_count
         if raised:

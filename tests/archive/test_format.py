@@ -188,3 +188,32 @@ def test_invalid_encoding_names_the_byte_offset_in_the_file(raw, offset, byte):
     with pytest.raises(SourceError) as caught:
         decode(raw)
     assert f"byte 0x{byte:02x} at offset {offset}" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "first_line, url",
+    [
+        ("URL: https://www.mfa.go.th/th/content/กต.แถลงข่าว?cate=5d5bcb4e15e39c306000683e", "https://www.mfa.go.th/th/content/กต.แถลงข่าว?cate=5d5bcb4e15e39c306000683e"),
+        ("url:http://www.mfa.go.th/main/th/news3/6886/119352-%E0%B8%81.html", "http://www.mfa.go.th/main/th/news3/6886/119352-%E0%B8%81.html"),
+        ("URL :  /en/content/thai-asean-meeting  ", "/en/content/thai-asean-meeting"),
+    ],
+)
+def test_an_optional_url_line_gives_the_old_address(first_line, url):
+    parsed = parse(first_line + "\n\n" + page(title="หัวข้อข่าว"), today=TODAY)
+    assert (parsed.original_url, parsed.title) == (url, "หัวข้อข่าว")
+
+
+def test_without_a_url_line_there_is_no_old_address():
+    assert parse(page(), today=TODAY).original_url == ""
+
+
+@pytest.mark.parametrize("first_line", ["URL: www.mfa.go.th/th/content/x", "URL:", "URL: ftp://www.mfa.go.th/x", "URL: /a b"])
+def test_an_unusable_url_line_is_reported(first_line):
+    with pytest.raises(SourceError) as caught:
+        parse("\n" + first_line + "\n" + page(), today=TODAY)
+    assert "unusable URL line" in caught.value.reason and caught.value.line == 2
+
+
+def test_a_url_line_alone_is_reported():
+    with pytest.raises(SourceError, match="nothing after the URL line"):
+        parse("URL: /th/content/x\n", today=TODAY)

@@ -288,3 +288,31 @@ def test_a_source_key_with_a_line_break_is_refused_through_the_module_api_too(tm
     outcome = archive.Importer(today=TODAY).import_file(path, "two\nlines")
     assert outcome.status == "failed" and outcome.reason == "line break in the source key"
     assert outcome.location() == str(path) and not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_url_line_makes_the_old_address_lead_to_the_release(tmp_path, client):
+    from releases.redirects.models import LegacyURL
+
+    CategoryFactory()
+    write(tmp_path, "press-0929.txt", "URL: https://www.mfa.go.th/th/content/กต.แถลงข่าว?cate=5d5bcb4e15e39c306000683e\n\n" + page(title="กต.แถลงข่าว"))
+    run(tmp_path, publish=True)
+    release = Release.objects.get()
+    assert list(LegacyURL.objects.values_list("path", "release")) == [("/th/content/กต.แถลงข่าว", release.pk)]
+    response = client.get("/th/content/%E0%B8%81%E0%B8%95.%E0%B9%81%E0%B8%96%E0%B8%A5%E0%B8%87%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7/")
+    assert response.status_code == 301 and response["Location"] == release.get_absolute_url()
+
+    # A corrected file moves the address; the first one keeps leading to the release too.
+    write(tmp_path, "press-0929.txt", "URL: /main/th/news3/6886/119352-x.html\n\n" + page(title="กต.แถลงข่าว"))
+    run(tmp_path)
+    assert set(LegacyURL.objects.values_list("path", flat=True)) == {"/th/content/กต.แถลงข่าว", "/main/th/news3/6886/119352"}
+
+
+@pytest.mark.django_db
+def test_a_dry_run_records_no_old_address(tmp_path):
+    from releases.redirects.models import LegacyURL
+
+    CategoryFactory()
+    write(tmp_path, "a.txt", "URL: /th/content/a\n" + page())
+    run(tmp_path, dry_run=True)
+    assert not LegacyURL.objects.exists()
