@@ -233,6 +233,8 @@ class Release(LifecycleFields, models.Model):
                 fields=["-release_date", "-publish_at", "-id", "status"], condition=Q(status="published"),
                 name="release_published_newest_idx",
             ),
+            # The few featured releases, without scanning the list's order for them.
+            models.Index(fields=["featured_until"], condition=Q(featured_until__isnull=False), name="release_featured_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "review", "published", "withdrawn"]), name="release_status_valid"),

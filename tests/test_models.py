@@ -143,3 +143,13 @@ class TestPositions:
         official = OfficialFactory(name_th="ดอน ปรมัตถ์วินัย", aliases="นายดอน ปรมัตถ์วินัย\n\nDon Pramudwinai\n")
         assert "Don Pramudwinai" in official.alias_list()
         assert "" not in official.alias_list()
+
+
+@pytest.mark.django_db
+def test_featured_releases_have_their_own_index():
+    """The home page's featured query finds the few featured rows by index, not by scanning the list's order."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Release._meta.db_table)
+    assert constraints["release_featured_idx"]["columns"] == ["featured_until"]
