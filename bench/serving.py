@@ -51,7 +51,9 @@ class Postgres:
     kind = "postgresql"
 
     def __init__(self, size, workdir):
-        self.name = f"newsroom_bench_{size}"
+        # NEWSROOM_BENCH_DB_SUFFIX lets two benchmark runs on one server use separate scratch databases.
+        suffix = "".join(ch for ch in os.environ.get("NEWSROOM_BENCH_DB_SUFFIX", "") if ch.isalnum() or ch == "_")
+        self.name = f"newsroom_bench_{size}{'_' + suffix if suffix else ''}"
         self.url = f"{PG}/{self.name}"
         self.env = {"DATABASE_URL": self.url}
 
