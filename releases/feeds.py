@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _, gettext_lazy
 
 from .attachments.presentation import absolute, enclosures
+from .feed_media import MediaAtomFeed, MediaRssFeed, media_contents
 from .models import Category, Official, Release
 from .thai import page_language
 
@@ -19,6 +20,8 @@ FEED_SIZE = 30
 
 class LatestReleasesFeed(Feed):
     """The newest releases, both languages."""
+
+    feed_type = MediaRssFeed
 
     def title(self, obj=None):
         return _("%(site)s: press releases") % {"site": settings.SITE_NAME}
@@ -33,12 +36,16 @@ class LatestReleasesFeed(Feed):
         return Release.objects.published().select_related("category")
 
     def items(self, obj=None):
-        return self.releases(obj).newest_first().prefetch_related("attachments")[:FEED_SIZE]
+        return self.releases(obj).newest_first().prefetch_related("attachments", "images")[:FEED_SIZE]
 
     def item_enclosures(self, item):
         # RSS allows one enclosure an item (the first document); Atom lists each as rel="enclosure".
         # Relative here: get_feed makes them absolute for this request.
         return enclosures(item.attachments.all(), None if issubclass(self.feed_type, Atom1Feed) else 1)
+
+    def item_extra_kwargs(self, item):
+        # Every photo with its credit and alt text (Media RSS); relative here, made absolute in get_feed.
+        return {"media": media_contents(item.images.all())}
 
     # The ministry is the author of every release (Atom requires an author: RFC 4287, 4.1.1).
     def author_name(self, obj=None):
@@ -80,11 +87,13 @@ class LatestReleasesFeed(Feed):
         for item in feed.items:
             item["author_link"] = home
             item["enclosures"] = [absolute(request, enclosure) for enclosure in item["enclosures"]]
+            for content in item["media"]:
+                content["url"] = request.build_absolute_uri(content["url"])
         return feed
 
 
 class LatestReleasesAtomFeed(LatestReleasesFeed):
-    feed_type = Atom1Feed
+    feed_type = MediaAtomFeed
     subtitle = LatestReleasesFeed.description
 
 
@@ -118,7 +127,7 @@ class CategoryFeed(ObjectFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = MediaAtomFeed
     subtitle = CategoryFeed.description
 
 
@@ -129,5 +138,5 @@ class OfficialFeed(ObjectFeed):
 
 
 class OfficialAtomFeed(OfficialFeed):
-    feed_type = Atom1Feed
+    feed_type = MediaAtomFeed
     subtitle = OfficialFeed.description

@@ -248,11 +248,11 @@ def news_article(request, release, images, canonical, subjects=()):
 
 
 def image_object(request, image):
-    """A photo's URL, or an ImageObject with its credit when it has one."""
+    """A photo's URL, or an ImageObject with its credit (as credit and copyright notice) when it has one."""
     url = request.build_absolute_uri(picture(image, "display")["src"])
     if not image.credit:
         return url
-    return {"@type": "ImageObject", "url": url, "creditText": image.credit}
+    return {"@type": "ImageObject", "url": url, "creditText": image.credit, "copyrightNotice": image.credit}
 
 
 def organisation(request):

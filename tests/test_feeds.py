@@ -37,7 +37,7 @@ def archive():
 
 class TestLatest:
     def test_rss_lists_published_newest_first(self, client, archive, django_assert_max_num_queries):
-        with django_assert_max_num_queries(2):  # the releases, then their documents (enclosures)
+        with django_assert_max_num_queries(3):  # the releases, then their documents (enclosures) and photos
             response = client.get("/feeds/latest/rss/")
         assert rss_titles(response) == ["ใหม่", "เก่า"]
         item = ET.fromstring(response.content).find("channel/item")
@@ -96,7 +96,7 @@ class TestLatest:
 
 class TestPerCategoryAndOfficial:
     def test_category_feeds(self, client, archive, django_assert_max_num_queries):
-        with django_assert_max_num_queries(3):  # the category, its releases, their documents
+        with django_assert_max_num_queries(4):  # the category, its releases, their documents and photos
             assert rss_titles(client.get("/feeds/category/statement/rss/")) == ["เก่า"]
         response = client.get("/feeds/category/statement/atom/")
         assert atom_titles(response) == ["เก่า"]

@@ -61,6 +61,7 @@ def test_json_ld_lists_documents_and_photo_credits(client):
     attachment = ReleaseAttachmentFactory(release=release)
     data = json_ld(page(client, release))
     assert data["image"][0]["@type"] == "ImageObject" and data["image"][0]["creditText"] == "กองประชาสัมพันธ์"
+    assert data["image"][0]["copyrightNotice"] == "กองประชาสัมพันธ์"
     assert data["associatedMedia"] == [{
         "@type": "MediaObject", "name": "แถลงการณ์ร่วม", "contentUrl": "http://testserver" + attachment.file.url,
         "encodingFormat": "application/pdf", "contentSize": str(attachment.size), "inLanguage": "th",
