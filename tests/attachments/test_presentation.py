@@ -89,34 +89,3 @@ def test_credit_and_full_resolution_link_under_each_photo(client):
     assert f'href="{lead.image.url}" download>ภาพขนาดเต็ม' in html
     assert "ดาวน์โหลดภาพทั้งหมด" in html
 
-
-class TestPhotosZip:
-    def test_all_photos_and_credits_streamed_as_one_zip(self, client):
-        release = ReleaseFactory()
-        images = [ReleaseImageFactory(release=release, order=n, credit=f"ช่างภาพ {n}") for n in range(3)]
-        response = client.get(f"/releases/{release.pk}/photos.zip")
-        assert response.status_code == 200 and response.streaming
-        assert response["Content-Type"] == "application/zip" and "attachment" in response["Content-Disposition"]
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-        assert archive.namelist() == ["01.jpg", "02.jpg", "03.jpg", "credits.txt"]
-        assert archive.read("01.jpg") == images[0].image.read()
-        assert "ช่างภาพ 2" in archive.read("credits.txt").decode()
-        again = client.get(f"/releases/{release.pk}/photos.zip", HTTP_IF_NONE_MATCH=response["ETag"])
-        assert again.status_code == 304
-
-    def test_a_change_makes_a_new_zip(self, client):
-        image = ReleaseImageFactory(release=ReleaseFactory())
-        url = f"/releases/{image.release.pk}/photos.zip"
-        etag = client.get(url)["ETag"]
-        image.credit = "ใหม่"
-        image.save()
-        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
-
-    @pytest.mark.parametrize("state", ["draft", "scheduled"])
-    def test_not_before_publication(self, client, state):
-        release = ReleaseFactory(**{state: True})
-        ReleaseImageFactory(release=release)
-        assert client.get(f"/releases/{release.pk}/photos.zip").status_code == 404
-
-    def test_none_without_photos(self, client):
-        assert client.get(f"/releases/{ReleaseFactory().pk}/photos.zip").status_code == 404

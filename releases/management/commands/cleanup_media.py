@@ -7,10 +7,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from releases import images
+from releases.attachments import presskit
 
 
 class Command(BaseCommand):
-    help = "Find media files under releases/ and officials/ that no photo or portrait uses, and delete them."
+    help = "Find media files (photos, portraits, documents, press kits) that nothing uses any more, and delete them."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="List what would be deleted; delete nothing.")
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, min_age_minutes=60, verbosity=1, **options):
         older_than = timezone.now() - datetime.timedelta(minutes=min_age_minutes)
-        orphans, missing = images.find_orphans(default_storage, older_than)
+        orphans, missing = images.find_orphans(default_storage, older_than, presskit.current_kit_names())
         for name in missing:
             self.stderr.write(self.style.WARNING(f"missing: {name} (a row points at it)"))
         for name in orphans:
