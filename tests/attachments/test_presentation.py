@@ -39,8 +39,13 @@ def test_documents_section_in_thai_with_type_size_pages_and_hreflang(client, set
     english = ReleaseAttachmentFactory(release=release, title="Joint statement", language="en", file__data=documents.make_docx(), order=2)
     html = page(client, release)
     assert "เอกสารประกอบ" in html
-    assert f'<a href="{thai.file.url}" type="application/pdf"><span>แถลงการณ์ร่วม</span> (PDF, {size_label(thai.size)}, 3 หน้า)</a>' in html
-    assert f'hreflang="en"><span lang="en">Joint statement</span> (DOCX, {size_label(english.size)}, 2 หน้า)' in html
+    assert (
+        f'<a class="documents__link" href="{thai.file.url}" type="application/pdf">'
+        '<span class="documents__badge documents__badge--pdf" aria-hidden="true">PDF</span> '
+        f'<span class="documents__text"><span class="documents__title">แถลงการณ์ร่วม</span> <span class="documents__facts">(PDF, {size_label(thai.size)}, 3 หน้า)</span></span></a>'
+    ) in html
+    assert f'hreflang="en"><span class="documents__badge documents__badge--docx" aria-hidden="true">DOCX</span>' in html
+    assert f'<span class="documents__title" lang="en">Joint statement</span> <span class="documents__facts">(DOCX, {size_label(english.size)}, 2 หน้า)</span>' in html
     assert 'href="mailto:access@mfa.go.th"' in html and "อักษรเบรลล์" in html
 
 
