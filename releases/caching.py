@@ -30,7 +30,7 @@ from django.http.request import split_domain_port
 from django.utils import timezone, translation
 
 from . import outages
-from .models import Category, Official, Position, Release, ReleaseImage
+from .models import Category, Official, Position, Release, ReleaseImage, ReleaseRevision
 
 STATE_KEY = "pages:state"
 # Due times remembered per generation; after that many have passed, one more query.
@@ -71,25 +71,40 @@ def _state_key():
 
 
 def _new_state():
-    # The next few due times (releases falling due, features ending), so most pass without another query.
-    due = Release.objects.due_times(limit=DUE_AHEAD)
-    return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
+    # The next few due times (releases falling due, features ending, scheduled changes going live),
+    # so most pass without another query; and when the first scheduled change is due (scheduled_edits.py).
+    due, edit = Release.objects.due_moments(limit=DUE_AHEAD)
+    return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due], "edit": edit and edit.timestamp()}
 
 
-def current_token(now=None):
-    """The generation token for page keys: changes with each edit and each time a release falls due."""
+def _state(now):
+    """(the generation state, how many of its due times have passed)."""
     key = _state_key()
     state = page_cache().get(key)
     if state is None:
         state = _new_state()
         page_cache().set(key, state, None)
-    now = (now or timezone.now()).timestamp()
     passed = bisect.bisect_right(state["due"], now)
     if passed == len(state["due"]) == DUE_AHEAD:
         state = _new_state()
         page_cache().set(key, state, None)
         passed = bisect.bisect_right(state["due"], now)
+    return state, passed
+
+
+def current_token(now=None):
+    """The generation token for page keys: changes with each edit and each time a release falls due."""
+    state, passed = _state((now or timezone.now()).timestamp())
     return f"{state['token']}.{passed}"
+
+
+def edit_due(now):
+    """Whether a scheduled change's time has come, from the generation state (no query while it is cached);
+    None while the cache is unreachable (the caller asks the database)."""
+    state = _guarded(lambda: _state(now.timestamp())[0])
+    if state is None:
+        return None
+    return state.get("edit") is not None and state["edit"] <= now.timestamp()
 
 
 def bump():
@@ -107,6 +122,11 @@ def bump():
         except OSError:
             page_cache().clear()  # cannot tell the other workers: at least this one starts afresh
         page_cache().delete(_state_key())
+
+
+def bump_guarded():
+    """bump(), skipped while the cache is unreachable."""
+    _guarded(bump)
 
 
 def bump_and_prepare():
@@ -170,7 +190,8 @@ def _guarded(operation, *args):
 
 def register():
     """Connect the invalidation signals (called once from ReleasesConfig.ready())."""
-    for model in (Release, Official, Position, ReleaseImage, Category):
+    # A revision changes no page, but its go-live time is in the generation state (scheduled changes).
+    for model in (Release, Official, Position, ReleaseImage, Category, ReleaseRevision):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_save_{model.__name__}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_delete_{model.__name__}")
     m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")

@@ -55,15 +55,26 @@ class ReleaseQuerySet(models.QuerySet):
         return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
 
     def due_times(self, now=None, limit=50):
-        """The next moments a public page changes by itself, sorted: scheduled releases falling due
-        and featured ones ending (one query, for the page cache)."""
+        """The next moments a public page changes by itself, sorted: scheduled releases falling due,
+        featured ones ending and scheduled changes going live (one query, for the page cache)."""
+        return self.due_moments(now, limit)[0]
+
+    def due_moments(self, now=None, limit=50):
+        """(due_times(), the earliest go-live time of a scheduled change or None, even if past):
+        one query, a UNION of the three kinds of moment, soonest first."""
+        from .editorial import ReleaseRevision
+
         now = now or timezone.now()
-        first = models.Case(models.When(publish_at__gt=now, then="publish_at"), default="featured_until")
-        rows = (
-            (self.scheduled(now) | self.featured_now(now))
-            .annotate(due=first).order_by("due").values_list("publish_at", "featured_until")[:limit]
-        )
-        return sorted(when for row in rows for when in row if when is not None and when > now)[:limit]
+
+        def moments(queryset, field, kind):
+            return queryset.order_by().annotate(due=models.F(field), kind=models.Value(kind)).values_list("due", "kind")
+
+        starts = moments(self.scheduled(now), "publish_at", "start")
+        ends = moments((self.scheduled(now) | self.featured_now(now)).filter(featured_until__gt=now), "featured_until", "end")
+        edits = moments(ReleaseRevision.objects.filter(go_live_at__isnull=False), "go_live_at", "edit")
+        rows = list(starts.union(ends, edits, all=True).order_by("due")[:limit])
+        first_edit = next((when for when, kind in rows if kind == "edit"), None)
+        return [when for when, kind in rows if when > now], first_edit
 
     def with_neighbours(self):
         """Annotate `older` and `newer`: the public releases just before and after in list order,
