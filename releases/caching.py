@@ -72,39 +72,25 @@ def _state_key():
 
 def _new_state():
     # The next few due times (releases falling due, features ending, scheduled changes going live),
-    # so most pass without another query; and when the first scheduled change is due (scheduled_edits.py).
-    due, edit = Release.objects.due_moments(limit=DUE_AHEAD)
-    return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due], "edit": edit and edit.timestamp()}
+    # so most pass without another query.
+    due = Release.objects.due_times(limit=DUE_AHEAD)
+    return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
 
 
-def _state(now):
-    """(the generation state, how many of its due times have passed)."""
+def current_token(now=None):
+    """The generation token for page keys: changes with each edit and each time a release falls due."""
     key = _state_key()
     state = page_cache().get(key)
     if state is None:
         state = _new_state()
         page_cache().set(key, state, None)
+    now = (now or timezone.now()).timestamp()
     passed = bisect.bisect_right(state["due"], now)
     if passed == len(state["due"]) == DUE_AHEAD:
         state = _new_state()
         page_cache().set(key, state, None)
         passed = bisect.bisect_right(state["due"], now)
-    return state, passed
-
-
-def current_token(now=None):
-    """The generation token for page keys: changes with each edit and each time a release falls due."""
-    state, passed = _state((now or timezone.now()).timestamp())
     return f"{state['token']}.{passed}"
-
-
-def edit_due(now):
-    """Whether a scheduled change's time has come, from the generation state (no query while it is cached);
-    None while the cache is unreachable (the caller asks the database)."""
-    state = _guarded(lambda: _state(now.timestamp())[0])
-    if state is None:
-        return None
-    return state.get("edit") is not None and state["edit"] <= now.timestamp()
 
 
 def bump():
@@ -122,11 +108,6 @@ def bump():
         except OSError:
             page_cache().clear()  # cannot tell the other workers: at least this one starts afresh
         page_cache().delete(_state_key())
-
-
-def bump_guarded():
-    """bump(), skipped while the cache is unreachable."""
-    _guarded(bump)
 
 
 def bump_and_prepare():
@@ -205,6 +186,11 @@ def guarded_token():
 def lookup(key):
     """The entry cached under `key`, or None (also while the cache is unreachable)."""
     return _guarded(page_cache().get, key)
+
+
+def forget(key):
+    """Delete `key` from the page cache; skipped while the cache is unreachable."""
+    _guarded(page_cache().delete, key)
 
 
 def store(key, entry, seconds=None):

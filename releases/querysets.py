@@ -56,25 +56,18 @@ class ReleaseQuerySet(models.QuerySet):
 
     def due_times(self, now=None, limit=50):
         """The next moments a public page changes by itself, sorted: scheduled releases falling due,
-        featured ones ending and scheduled changes going live (one query, for the page cache)."""
-        return self.due_moments(now, limit)[0]
-
-    def due_moments(self, now=None, limit=50):
-        """(due_times(), the earliest go-live time of a scheduled change or None, even if past):
-        one query, a UNION of the three kinds of moment, soonest first."""
+        featured ones ending and scheduled changes going live (one query, a UNION, for the page cache)."""
         from .editorial import ReleaseRevision
 
         now = now or timezone.now()
 
-        def moments(queryset, field, kind):
-            return queryset.order_by().annotate(due=models.F(field), kind=models.Value(kind)).values_list("due", "kind")
+        def moments(queryset, field):
+            return queryset.filter(**{f"{field}__gt": now}).order_by().annotate(due=models.F(field)).values_list("due", flat=True)
 
-        starts = moments(self.scheduled(now), "publish_at", "start")
-        ends = moments((self.scheduled(now) | self.featured_now(now)).filter(featured_until__gt=now), "featured_until", "end")
-        edits = moments(ReleaseRevision.objects.filter(go_live_at__isnull=False), "go_live_at", "edit")
-        rows = list(starts.union(ends, edits, all=True).order_by("due")[:limit])
-        first_edit = next((when for when, kind in rows if kind == "edit"), None)
-        return [when for when, kind in rows if when > now], first_edit
+        starts = moments(self.scheduled(now), "publish_at")
+        ends = moments(self.scheduled(now) | self.featured_now(now), "featured_until")
+        edits = moments(ReleaseRevision.objects.all(), "go_live_at")
+        return list(starts.union(ends, edits, all=True).order_by("due")[:limit])
 
     def with_neighbours(self):
         """Annotate `older` and `newer`: the public releases just before and after in list order,

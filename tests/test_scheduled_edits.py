@@ -54,13 +54,15 @@ class TestGoingLive:
         event = release.events.get(action=ReleaseEvent.Action.REVISION_LIVE)
         assert event.user == publisher
 
-    def test_the_generation_state_knows_the_go_live_time(self, publisher, page_cache_on):
+    def test_the_go_live_time_is_a_due_time_and_the_next_change_is_known(self, publisher, django_assert_num_queries):
         release = ReleaseFactory()
         when = schedule(release, publisher, title="ใหม่")
-        caching.bump()
-        assert when.timestamp() in caching._state(timezone.now().timestamp())[0]["due"]
-        assert caching.edit_due(timezone.now()) is False
-        assert caching.edit_due(when + datetime.timedelta(seconds=1)) is True
+        assert when in Release.objects.due_times()
+        assert scheduled_edits.next_go_live() == when.timestamp()  # looked up once after the change...
+        with django_assert_num_queries(0):
+            assert scheduled_edits.next_go_live() == when.timestamp()  # ...then read from the cache
+        lifecycle.unschedule_revision(release, publisher)
+        assert scheduled_edits.next_go_live() is None
 
     def test_a_warm_cache_costs_no_query_while_a_change_waits(self, client, publisher, page_cache_on, django_assert_num_queries):
         release = ReleaseFactory()
@@ -81,7 +83,8 @@ class TestGoingLive:
         release = ReleaseFactory(title="ฉบับเดิม")
         when = schedule(release, publisher, title="ฉบับใหม่")
         later_than(monkeypatch, when)
-        monkeypatch.setattr(caching, "edit_due", lambda now: None)
+        monkeypatch.setattr(caching, "lookup", lambda key: None)  # what it answers while the cache is unreachable
+        monkeypatch.setattr(caching, "store", lambda *args: None)
         scheduled_edits.apply_if_due()
         assert Release.objects.get(pk=release.pk).title == "ฉบับใหม่"
 
