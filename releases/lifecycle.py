@@ -287,7 +287,7 @@ def apply_scheduled(revision_pk, now):
     on the record, instead of failing the request that found it due."""
     with transaction.atomic():
         revision = (
-            ReleaseRevision.objects.select_for_update().select_related("release", "scheduled_by", "author")
+            ReleaseRevision.objects.select_for_update(of=("self",)).select_related("release", "scheduled_by", "author")
             .filter(pk=revision_pk, go_live_at__lte=now).first()
         )
         if revision is None:
