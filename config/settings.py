@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "releases.embargo.PublicMediaMiddleware",
     # After WhiteNoise (static files come pre-compressed); compresses public pages only.
     "releases.compression.PublicGZipMiddleware",
+    # Scheduled changes to live releases go live when due, before anything reads them (no job needed).
+    "releases.scheduled_edits.ScheduledEditsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Thai unless the reader switched to English (the Accept-Language header is not used).
     "releases.middleware.ThaiFirstLocaleMiddleware",

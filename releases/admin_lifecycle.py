@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import lifecycle, roles, thai
+from . import admin_staging, lifecycle, roles, thai
 from .forms import ThaiDateTimeField
-from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
+from .models import Official, Release, ReleaseEvent, ReleaseImage, ReleaseRevision, Withdrawal
 
 MINOR, CORRECTION = "minor", "correction"
 
@@ -49,17 +49,38 @@ class CorrectionFields(forms.Form):
         choices=[(MINOR, _("a minor edit (a typo, formatting): no public note")), (CORRECTION, _("a correction: readers see the note below"))],
     )
     change_note = forms.CharField(label=_("public change note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    go_live_at = ThaiDateTimeField(
+        label=_("schedule this change for"), required=False,
+        help_text=_("E.g. 29/09/2569 08:00. Empty: the change goes live when you save. "
+                    "A time: readers keep seeing the live version until then."),
+    )
+    # Set by the admin's get_form (LifecycleAdminMixin): whether the user may publish.
+    may_publish = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not (self.instance.pk and self.instance.is_published()):
-            del self.fields["change_kind"], self.fields["change_note"]
+            del self.fields["change_kind"], self.fields["change_note"], self.fields["go_live_at"]
 
     def clean(self):
         data = super().clean()
         if data.get("change_kind") == CORRECTION and not (data.get("change_note") or "").strip():
             self.add_error("change_note", _("A correction needs a public note saying what changed."))
+        if "go_live_at" in self.fields:
+            self._check_schedule(data)
         return data
+
+    def _check_schedule(self, data):
+        when, revisions = data.get("go_live_at"), ReleaseRevision.objects.filter(release=self.instance)
+        if when is None:
+            if not self.may_publish and revisions.filter(go_live_at__isnull=False).exists():
+                raise ValidationError(lifecycle.SCHEDULED_CHANGE_WAITING, code="scheduled")
+        elif when <= timezone.now():
+            self.add_error("go_live_at", _("Choose a time still to come."))
+        elif revisions.exists():
+            self.add_error("go_live_at", _("This release already has a pending or scheduled edit: approve, discard or cancel it first."))
+        elif "status" in data and data["status"] != self.instance.status:
+            self.add_error("go_live_at", _("A scheduled change cannot change the status: save that without a time."))
 
 
 class VersionCheck(forms.Form):
@@ -93,6 +114,12 @@ class VersionCheck(forms.Form):
                 params={"user": who, "when": f"{thai.format_date(when)} {when:%H:%M}" if when else "—"},
             )
         return data
+
+
+class ApproveEditForm(forms.Form):
+    go_live_at = ThaiDateTimeField(
+        label=_("goes live at"), required=False, help_text=_("Empty: now. A future time schedules the change (or moves it)."),
+    )
 
 
 class ApproveForm(forms.Form):
@@ -133,7 +160,8 @@ TRANSITIONS = {
     "withdraw": (WithdrawForm, lambda r, u, d, link: lifecycle.withdraw(r, u, d["kind"], d["reason"], _replacement(d["replacement"]))),
     "restore": (NoFields, lambda r, u, d, link: lifecycle.restore(r, u)),
     "feature": (FeatureForm, lambda r, u, d, link: lifecycle.feature(r, u, d["until"])),
-    "approve_edit": (NoFields, lambda r, u, d, link: lifecycle.approve_revision(r, u)),
+    "approve_edit": (ApproveEditForm, lambda r, u, d, link: lifecycle.approve_revision(r, u, d["go_live_at"])),
+    "unschedule_edit": (NoFields, lambda r, u, d, link: lifecycle.unschedule_revision(r, u)),
     "discard_edit": (NoFields, lambda r, u, d, link: lifecycle.discard_revision(r, u)),
 }
 
@@ -146,13 +174,14 @@ LABELS = {
     "restore": _("Restore (undo the withdrawal)"),
     "feature": _("Feature"),
     "approve_edit": _("Approve the pending edit (it goes live)"),
+    "unschedule_edit": _("Cancel the scheduled time (the edit waits again)"),
     "discard_edit": _("Discard the pending edit"),
 }
 
 
 def _shown(field, value):
     if field.many_to_many:
-        return ", ".join(str(official) for official in Official.objects.filter(pk__in=value)) or "—"
+        return ", ".join(str(row) for row in field.related_model.objects.filter(pk__in=value)) or "—"
     if field.is_relation:
         return str(field.related_model.objects.filter(pk=value).first() or "—")
     return str(field.to_python(value) if value is not None else "—")
@@ -165,7 +194,7 @@ def revision_diff(release, data):
         if name.startswith("_"):
             continue
         field = Release._meta.get_field(name)
-        current = [o.pk for o in release.officials.all()] if field.many_to_many else getattr(release, field.attname)
+        current = [row.pk for row in getattr(release, name).all()] if field.many_to_many else getattr(release, field.attname)
         old, new = _shown(field, current), _shown(field, value)
         lines = ""
         if "\n" in old or "\n" in new:
@@ -259,8 +288,9 @@ class LifecycleAdminMixin:
             "restore": publisher and status == Status.WITHDRAWN,
             "feature": publisher and release.is_published(),
         }
-        revision = ReleaseRevision.objects.filter(release=release).select_related("author").first()
+        revision = ReleaseRevision.objects.filter(release=release).select_related("author", "scheduled_by").first()
         allowed["approve_edit"] = allowed["discard_edit"] = publisher and revision is not None
+        allowed["unschedule_edit"] = publisher and revision is not None and revision.go_live_at is not None
         return {
             "opened_by_others": note_opened(release, request.user) if request.method == "GET" else [],
             "pending_revision": revision,
@@ -279,12 +309,20 @@ class LifecycleAdminMixin:
             (name, options), *rest = fieldsets
             fieldsets = [(name, {**options, "fields": [*options["fields"], "known_version"]}), *rest]
         if obj is not None and obj.is_published():
-            fieldsets = [*fieldsets, (_("Correction"), {"fields": ["change_kind", "change_note"]})]
+            schedule = ["go_live_at"] if roles.can_publish(request.user) else []
+            fieldsets = [*fieldsets, (_("Correction"), {"fields": ["change_kind", "change_note", *schedule]})]
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = roles.can_publish(request.user)  # a class made for this request (modelform_factory)
+        return form
 
     def save_model(self, request, obj, form, change):
         note = (form.cleaned_data.get("change_note") or "").strip()
         correction = form.cleaned_data.get("change_kind") == CORRECTION and note
+        if change and form.cleaned_data.get("go_live_at"):
+            return self.schedule_edit(request, obj, form, note if correction else "")
         if correction:
             obj.corrected_at = timezone.now()
         stored = Release.objects.filter(pk=obj.pk).values("status", "version").first() if change else None
@@ -299,31 +337,67 @@ class LifecycleAdminMixin:
             lifecycle.record_published(obj, request.user, link)
 
     # --- staged edits ---------------------------------------------------------------
-    def stage_edit(self, request, obj, form):
-        """Instead of saving an editor's change to a live release, keep it as a pending edit."""
+    def _set_aside(self, obj, form):
+        """The live row and what the form changes in it; nothing of the form reaches the live release."""
         live = Release.objects.get(pk=obj.pk)
         obj._staged = True
-        form.save_m2m = lambda: None  # neither the officials nor anything else reaches the live release
-        data = lifecycle.revision_data(form, live)
+        form.save_m2m = lambda: None  # neither the officials nor the inline rows (save_related)
+        return live, lifecycle.revision_data(form, live)
+
+    def stage_edit(self, request, obj, form):
+        """Instead of saving an editor's change to a live release, keep it as a pending edit."""
+        if form.cleaned_data.get("go_live_at"):
+            raise PermissionDenied(gettext("Only publishers may schedule a change."))
+        live, data = self._set_aside(obj, form)
         note = form.cleaned_data.get("change_note", "") if form.cleaned_data.get("change_kind") == CORRECTION else ""
         if not data:
             self.message_user(request, gettext("Nothing was changed."), messages.INFO)
             return
         link = request.build_absolute_uri(reverse("admin:releases_release_change", args=[obj.pk]))
-        lifecycle.stage_revision(live, request.user, data, (note or "").strip(), link)
+        try:
+            lifecycle.stage_revision(live, request.user, data, (note or "").strip(), link)
+        except ValidationError as error:  # a change was scheduled after the form was checked
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(
             request, gettext("Your edit is waiting for a publisher's approval; the public still sees the live version."), messages.WARNING
         )
 
+    def schedule_edit(self, request, obj, form, note):
+        """A publisher's edit of a live release with a time: kept aside until then (scheduled_edits.py puts it live)."""
+        live, data = self._set_aside(obj, form)
+        when = form.cleaned_data["go_live_at"]
+        if not data and not note:
+            self.message_user(request, gettext("Nothing was changed."), messages.INFO)
+            return
+        try:
+            lifecycle.schedule_edit(live, request.user, data, when, note)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        when = timezone.localtime(when)
+        self.message_user(
+            request,
+            gettext("The change is scheduled for %(when)s; until then the public sees the live version.")
+            % {"when": f"{thai.format_date(when)} {when:%H:%M}"},
+            messages.WARNING,
+        )
+
     def save_related(self, request, form, formsets, change):
         if not getattr(form.instance, "_staged", False):
-            super().save_related(request, form, formsets, change)
+            return super().save_related(request, form, formsets, change)
+        for formset in formsets:  # nothing saved (admin_staging.py refused any change): the change message says so
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_inlines(self, request, obj):
-        # Photos of a live release are changed by publishers only: a pending edit carries no files.
-        if obj is not None and obj.status == Release.Status.PUBLISHED and not roles.can_publish(request.user):
-            return []
-        return super().get_inlines(request, obj)
+        inlines = super().get_inlines(request, obj)
+        if obj is None or obj.status != Release.Status.PUBLISHED:
+            return inlines
+        # A pending or scheduled edit carries no inline rows (admin_staging.py): an editor sees the
+        # photos of a live release read-only; a publisher's scheduled change may not touch them.
+        if not roles.can_publish(request.user):
+            return [admin_staging.view_only(inline) for inline in inlines if inline.model is ReleaseImage]
+        return [admin_staging.not_with_a_schedule(inline) for inline in inlines]
 
     def get_ordering(self, request):
         # The review queue: whoever has waited longest first.

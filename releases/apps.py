@@ -13,13 +13,14 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from .cache_tables import create_cache_tables
         from .search import signals as search_signals
-        from . import caching
+        from . import caching, scheduled_edits
         from .attachments import signals as attachment_signals
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
         from .redirects import admin as redirects_admin  # noqa: F401 (registers its admin)
 
         caching.register()
+        scheduled_edits.register()
         image_signal_handlers.register()
         search_signals.register()
         audit.connect_signals()

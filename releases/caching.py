@@ -30,7 +30,7 @@ from django.http.request import split_domain_port
 from django.utils import timezone, translation
 
 from . import outages
-from .models import Category, Official, Position, Release, ReleaseImage
+from .models import Category, Official, Position, Release, ReleaseImage, ReleaseRevision
 
 STATE_KEY = "pages:state"
 # Due times remembered per generation; after that many have passed, one more query.
@@ -71,7 +71,8 @@ def _state_key():
 
 
 def _new_state():
-    # The next few due times (releases falling due, features ending), so most pass without another query.
+    # The next few due times (releases falling due, features ending, scheduled changes going live),
+    # so most pass without another query.
     due = Release.objects.due_times(limit=DUE_AHEAD)
     return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
 
@@ -170,7 +171,8 @@ def _guarded(operation, *args):
 
 def register():
     """Connect the invalidation signals (called once from ReleasesConfig.ready())."""
-    for model in (Release, Official, Position, ReleaseImage, Category):
+    # A revision changes no page, but its go-live time is in the generation state (scheduled changes).
+    for model in (Release, Official, Position, ReleaseImage, Category, ReleaseRevision):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_save_{model.__name__}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_delete_{model.__name__}")
     m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
@@ -184,6 +186,11 @@ def guarded_token():
 def lookup(key):
     """The entry cached under `key`, or None (also while the cache is unreachable)."""
     return _guarded(page_cache().get, key)
+
+
+def forget(key):
+    """Delete `key` from the page cache; skipped while the cache is unreachable."""
+    _guarded(page_cache().delete, key)
 
 
 def store(key, entry, seconds=None):

@@ -55,6 +55,9 @@ class ReleaseEvent(models.Model):
         REVISION_SUBMITTED = "rev_saved", _("edit saved for approval")
         REVISION_APPROVED = "rev_ok", _("pending edit approved")
         REVISION_DISCARDED = "rev_drop", _("pending edit discarded")
+        REVISION_SCHEDULED = "rev_sched", _("change scheduled")
+        REVISION_UNSCHEDULED = "rev_unsch", _("scheduled change cancelled")
+        REVISION_LIVE = "rev_live", _("scheduled change went live")
 
     release = models.ForeignKey("releases.Release", on_delete=models.CASCADE, related_name="events", verbose_name=_("release"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
@@ -73,13 +76,18 @@ class ReleaseEvent(models.Model):
 
 
 class ReleaseRevision(models.Model):
-    """An edit of a live release by someone without publish rights, waiting for a publisher."""
+    """An edit of a live release kept aside: waiting for a publisher, or approved to go live at `go_live_at`."""
 
     release = models.OneToOneField("releases.Release", on_delete=models.CASCADE, related_name="pending_revision", verbose_name=_("release"))
     # Changed fields only, as the form cleaned them: {"title": "...", "category": 3, "officials": [1, 2]}.
     data = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author"))
     created_at = models.DateTimeField(_("saved at"), auto_now=True)
+    # Set by a publisher: the change goes live by itself at this time (releases/scheduled_edits.py).
+    go_live_at = models.DateTimeField(_("goes live at"), null=True, blank=True, db_index=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("scheduled by"),
+    )
 
     class Meta:
         verbose_name = _("pending edit")

@@ -13,11 +13,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 
 from . import roles, thai
 from .security import audit
-from .models import Official, Release, ReleaseEvent, ReleaseRevision, Withdrawal
+from .models import Release, ReleaseEvent, ReleaseRevision, Withdrawal
 
 logger = logging.getLogger(__name__)
 Status = Release.Status
@@ -143,6 +143,11 @@ def feature(release, user, until):
 
 # --- staged edits to a live release --------------------------------------------------
 
+# A publisher's approved change replaced by an unapproved edit would be a silent un-approval.
+SCHEDULED_CHANGE_WAITING = _lazy(
+    "A change to this release is scheduled: wait until it has gone live, or ask a publisher to cancel it."
+)
+
 # Set by the publishing workflow only, never carried by an edit.
 NOT_STAGED = {"status", "publish_at"}
 
@@ -167,7 +172,7 @@ def revision_data(form, live):
             continue
         if not field.editable or name in NOT_STAGED:
             continue
-        current = live.officials.all() if field.many_to_many else getattr(live, name)
+        current = getattr(live, name).all() if field.many_to_many else getattr(live, name)
         new, old = _comparable(field, value), _comparable(field, current)
         # Left empty, these are derived on save: compare what saving would make of them.
         if name == "slug" and not new:
@@ -198,6 +203,8 @@ def stage_revision(release, user, data, correction_note="", link=""):
     """An edit of a live release by someone who may not publish: kept aside until a publisher approves it."""
     _require(roles.can_write(user), _("You may not edit this release."))
     _require_state(release, Status.PUBLISHED)
+    if ReleaseRevision.objects.filter(release=release, go_live_at__isnull=False).exists():
+        raise ValidationError(SCHEDULED_CHANGE_WAITING)
     data = {**data, "_correction": correction_note} if correction_note else data
     ReleaseRevision.objects.update_or_create(release=release, defaults={"data": data, "author": user})
     ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_SUBMITTED)
@@ -205,25 +212,98 @@ def stage_revision(release, user, data, correction_note="", link=""):
 
 
 @transaction.atomic
-def approve_revision(release, user):
-    """A publisher puts the pending edit live (with its correction note, if it has one)."""
+def approve_revision(release, user, go_live_at=None):
+    """A publisher puts the pending edit live (with its correction note, if it has one), now or at `go_live_at`."""
     _require(roles.can_publish(user))
     revision = ReleaseRevision.objects.select_for_update().filter(release=release).first()
     if revision is None:
         raise ValidationError(_("There is no pending edit."))
+    if go_live_at is not None and go_live_at > timezone.now():
+        return _schedule(release, revision, user, go_live_at)
+    _go_live(release, revision, user, Action.REVISION_APPROVED)
+
+
+def _go_live(release, revision, user, action):
+    """Apply `revision` to `release` and delete it; validated first, so a failure changes nothing."""
     data = dict(revision.data)
     note = data.pop("_correction", "")
     many = apply_revision(release, data)
     release.full_clean(exclude=list(many), validate_unique=False)
     if note:
         release.corrected_at = timezone.now()
-    _record(release, user, Action.REVISION_APPROVED)
-    if "officials" in many:
-        release.officials.set(Official.objects.filter(pk__in=many["officials"]))
+    _record(release, user, action)
+    for name, ids in many.items():  # officials, countries, topics
+        getattr(release, name).set(Release._meta.get_field(name).related_model.objects.filter(pk__in=ids))
     if note:
         ReleaseEvent.objects.create(release=release, user=user, action=Action.CORRECTED, comment=note)
     revision.delete()
     _mail([revision.author] if revision.author and revision.author.email else [], _("Edit approved: %(title)s"), release, user, "")
+
+
+def _schedule(release, revision, user, go_live_at):
+    # Checked now, so the change is not refused (silently) when its time comes.
+    trial = Release.objects.get(pk=release.pk)
+    many = apply_revision(trial, {k: v for k, v in revision.data.items() if not k.startswith("_")})
+    trial.full_clean(exclude=list(many), validate_unique=False)
+    revision.go_live_at, revision.scheduled_by = go_live_at, user
+    revision.save(update_fields=["go_live_at", "scheduled_by", "created_at"])
+    when = timezone.localtime(go_live_at)
+    ReleaseEvent.objects.create(
+        release=release, user=user, action=Action.REVISION_SCHEDULED, comment=f"{thai.format_date(when)} {when:%H:%M}",
+    )
+
+
+@transaction.atomic
+def schedule_edit(release, user, data, go_live_at, correction_note=""):
+    """A publisher's own edit of a live release, to go live at `go_live_at`; the public keeps the live version until then."""
+    _require(roles.can_publish(user), _("Only publishers may schedule a change."))
+    _require_state(release, Status.PUBLISHED)
+    if go_live_at <= timezone.now():
+        raise ValidationError(_("A change can only be scheduled for a time still to come."))
+    if ReleaseRevision.objects.filter(release=release).exists():
+        raise ValidationError(_("This release already has a pending or scheduled edit: approve, discard or cancel it first."))
+    data = {**data, "_correction": correction_note} if correction_note else data
+    revision = ReleaseRevision.objects.create(release=release, data=data, author=user)
+    _schedule(release, revision, user, go_live_at)
+
+
+@transaction.atomic
+def unschedule_revision(release, user):
+    """A publisher cancels the time of a scheduled change: it waits again as a pending edit (to approve or discard)."""
+    _require(roles.can_publish(user))
+    revision = ReleaseRevision.objects.select_for_update().filter(release=release, go_live_at__isnull=False).first()
+    if revision is None:
+        raise ValidationError(_("No change is scheduled."))
+    revision.go_live_at = revision.scheduled_by = None
+    revision.save(update_fields=["go_live_at", "scheduled_by"])  # saved, not updated: the page cache's signal
+    ReleaseEvent.objects.create(release=release, user=user, action=Action.REVISION_UNSCHEDULED)
+
+
+def apply_scheduled(revision_pk, now):
+    """Put one scheduled change live if its time has come and no one else did: True if this call did.
+
+    Race-safe: the revision row is locked (PostgreSQL) or the write transaction is serial (SQLite),
+    and a change already applied is gone. A change that no longer validates goes back to waiting,
+    on the record, instead of failing the request that found it due."""
+    with transaction.atomic():
+        revision = (
+            ReleaseRevision.objects.select_for_update(of=("self",)).select_related("release", "scheduled_by", "author")
+            .filter(pk=revision_pk, go_live_at__lte=now).first()
+        )
+        if revision is None:
+            return False
+        try:
+            with transaction.atomic():
+                _go_live(revision.release, revision, revision.scheduled_by, Action.REVISION_LIVE)
+            return True
+        except ValidationError as error:
+            logger.warning("The scheduled change of release %s could not go live: %s", revision.release_id, error.messages)
+            revision.go_live_at = None
+            revision.save(update_fields=["go_live_at"])
+            ReleaseEvent.objects.create(
+                release_id=revision.release_id, user=None, action=Action.REVISION_UNSCHEDULED, comment=" ".join(error.messages),
+            )
+            return False
 
 
 @transaction.atomic
@@ -252,11 +332,12 @@ def _authors(release):
 
 
 def _mail(recipients, subject, release, actor, link, comment=""):
-    addresses = sorted({user.email for user in recipients if user.pk != actor.pk})
+    addresses = sorted({user.email for user in recipients if actor is None or user.pk != actor.pk})
     if not addresses:
         return
     subject = subject % {"title": release.title[:120]}
-    lines = [release.title, "", _("By: %(user)s") % {"user": actor.get_full_name() or actor.get_username()}]
+    by = actor.get_full_name() or actor.get_username() if actor is not None else "—"
+    lines = [release.title, "", _("By: %(user)s") % {"user": by}]
     if comment:
         lines += ["", comment]
     if link:

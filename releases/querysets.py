@@ -55,15 +55,19 @@ class ReleaseQuerySet(models.QuerySet):
         return self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
 
     def due_times(self, now=None, limit=50):
-        """The next moments a public page changes by itself, sorted: scheduled releases falling due
-        and featured ones ending (one query, for the page cache)."""
+        """The next moments a public page changes by itself, sorted: scheduled releases falling due,
+        featured ones ending and scheduled changes going live (one query, a UNION, for the page cache)."""
+        from .editorial import ReleaseRevision
+
         now = now or timezone.now()
-        first = models.Case(models.When(publish_at__gt=now, then="publish_at"), default="featured_until")
-        rows = (
-            (self.scheduled(now) | self.featured_now(now))
-            .annotate(due=first).order_by("due").values_list("publish_at", "featured_until")[:limit]
-        )
-        return sorted(when for row in rows for when in row if when is not None and when > now)[:limit]
+
+        def moments(queryset, field):
+            return queryset.filter(**{f"{field}__gt": now}).order_by().annotate(due=models.F(field)).values_list("due", flat=True)
+
+        starts = moments(self.scheduled(now), "publish_at")
+        ends = moments(self.scheduled(now) | self.featured_now(now), "featured_until")
+        edits = moments(ReleaseRevision.objects.all(), "go_live_at")
+        return list(starts.union(ends, edits, all=True).order_by("due")[:limit])
 
     def with_neighbours(self):
         """Annotate `older` and `newer`: the public releases just before and after in list order,

@@ -299,3 +299,96 @@ def test_a_history_revert_never_moves_the_version_back(publisher_client):
     data = form_data(release.category, title="ชื่อแรก", body=release.body, status="published", publish_at="01/01/2564 10:00")
     assert publisher_client.post(url, data).status_code == 302
     assert reloaded(release).title == "ชื่อแรก" and reloaded(release).version == before + 1
+
+
+class TestScheduledChanges:
+    def edit(self, client, release, follow=False, **fields):
+        data = form_data(release.category, title=release.title, body=release.body, status="published", publish_at="01/01/2564 10:00")
+        data["release_date"] = f"{release.release_date:%d/%m}/{release.release_date.year + 543}"
+        data.update(fields)
+        return client.post(change_url(release), data, follow=follow)
+
+    @pytest.mark.parametrize("typed", ["01/01/2600 10:00", "01/01/2057 10:00", "๑/๑/๒๖๐๐ 10:00"])
+    def test_a_publisher_schedules_own_edit_typed_in_either_era(self, publisher_client, client, typed):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        response = self.edit(publisher_client, release, title="ชื่อที่ตั้งเวลา", go_live_at=typed, follow=True)
+        assert "ตั้งเวลาให้การแก้ไขนี้มีผลเมื่อ" in response.content.decode()
+        revision = ReleaseRevision.objects.get()
+        expected = timezone.make_aware(timezone.datetime(2057, 1, 1, 10, 0))
+        assert (revision.go_live_at, revision.scheduled_by.username, revision.data["title"]) == (expected, "publisher", "ชื่อที่ตั้งเวลา")
+        assert reloaded(release).title == "ชื่อที่เผยแพร่"
+        assert "ชื่อที่ตั้งเวลา" not in client.get(release.get_absolute_url()).content.decode()
+        page = publisher_client.get(change_url(release)).content.decode()
+        assert "การแก้ไขที่ตั้งเวลาไว้" in page and "ยกเลิกการตั้งเวลา" in page and "ตั้งเวลาการแก้ไข" in page
+
+    def test_an_editor_cannot_schedule_by_hand_made_post(self, editor_client, client):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        assert 'name="go_live_at"' not in editor_client.get(change_url(release)).content.decode()
+        response = self.edit(editor_client, release, title="แอบตั้งเวลา", go_live_at="01/01/2600 10:00")
+        assert response.status_code == 403
+        assert not ReleaseRevision.objects.exists() and reloaded(release).title == "ชื่อที่เผยแพร่"
+
+    @pytest.mark.parametrize("action", ["approve_edit", "unschedule_edit"])
+    def test_an_editor_cannot_schedule_move_or_cancel_a_change_by_hand_made_post(self, editor_client, publisher, action):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        go_live_at = timezone.now() + timezone.timedelta(days=2)
+        lifecycle.schedule_edit(release, publisher, {"title": "ตั้งเวลาไว้"}, go_live_at)
+        response = editor_client.post(step(release, action), {"go_live_at": "01/01/2600 10:00"})
+        assert response.status_code == 403
+        assert ReleaseRevision.objects.get().go_live_at == go_live_at and reloaded(release).title == "ชื่อที่เผยแพร่"
+
+    def test_an_editor_s_edit_cannot_replace_a_scheduled_change(self, editor_client, publisher):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        lifecycle.schedule_edit(release, publisher, {"title": "ตั้งเวลาไว้"}, timezone.now() + timezone.timedelta(days=2))
+        response = self.edit(editor_client, release, title="แก้ทับ")
+        assert response.status_code == 200 and "มีการแก้ไขข่าวนี้ที่ตั้งเวลาไว้แล้ว" in response.content.decode()
+        assert ReleaseRevision.objects.get().data == {"title": "ตั้งเวลาไว้"}
+
+    def test_a_publisher_approves_an_editor_s_edit_for_later_moves_it_and_cancels_the_time(self, editor_client, publisher, client):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        self.edit(editor_client, release, title="ฉบับของบรรณาธิการ", status="", publish_at="")
+        publisher_client = Client()
+        login_verified(publisher_client, publisher)
+        publisher_client.post(step(release, "approve_edit"), {"go_live_at": "01/01/2600 10:00"})
+        assert ReleaseRevision.objects.get().go_live_at.year == 2057 and reloaded(release).title == "ชื่อที่เผยแพร่"
+        publisher_client.post(step(release, "approve_edit"), {"go_live_at": "02/01/2600 09:00"})
+        assert ReleaseRevision.objects.get().go_live_at == timezone.make_aware(timezone.datetime(2057, 1, 2, 9, 0))
+        publisher_client.post(step(release, "unschedule_edit"))
+        assert ReleaseRevision.objects.get().go_live_at is None
+        publisher_client.post(step(release, "approve_edit"), {"go_live_at": ""})
+        assert reloaded(release).title == "ฉบับของบรรณาธิการ" and not ReleaseRevision.objects.exists()
+        actions = list(release.events.order_by("pk").values_list("action", flat=True))
+        assert actions == ["rev_saved", "rev_sched", "rev_sched", "rev_unsch", "rev_ok"]
+        history = publisher_client.get(change_url(release)).content.decode()
+        assert "ตั้งเวลาการแก้ไข" in history and "ยกเลิกเวลาที่ตั้งไว้" in history
+
+    @pytest.mark.parametrize(
+        "fields, error",
+        [
+            ({"go_live_at": "01/01/2500 10:00"}, "เลือกเวลาที่ยังมาไม่ถึง"),
+            ({"go_live_at": "01/01/2600 10:00", "status": "draft"}, "การแก้ไขที่ตั้งเวลาเปลี่ยนสถานะไม่ได้"),
+            ({"go_live_at": "วันพรุ่งนี้"}, "29/09/2564 14:30"),
+        ],
+    )
+    def test_a_bad_schedule_is_the_form_s_error(self, publisher_client, fields, error):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        response = self.edit(publisher_client, release, title="ชื่อใหม่", **fields)
+        assert response.status_code == 200 and error in response.content.decode()
+        assert reloaded(release).title == "ชื่อที่เผยแพร่" and not ReleaseRevision.objects.exists()
+
+    def test_a_second_schedule_waits_for_the_first_to_be_settled(self, publisher_client, publisher):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        lifecycle.schedule_edit(release, publisher, {"title": "ครั้งแรก"}, timezone.now() + timezone.timedelta(days=2))
+        response = self.edit(publisher_client, release, title="ครั้งที่สอง", go_live_at="01/01/2600 10:00")
+        assert "อนุมัติ ทิ้ง หรือยกเลิก" in response.content.decode()
+        assert ReleaseRevision.objects.get().data == {"title": "ครั้งแรก"}
+
+    def test_a_scheduled_correction_note_goes_live_with_the_change(self, publisher_client, client, monkeypatch):
+        release = ReleaseFactory(title="ชื่อที่เผยแพร่")
+        self.edit(publisher_client, release, body="ตัวเลขใหม่", change_kind="correction", change_note="แก้ตัวเลข", go_live_at="01/01/2600 10:00")
+        assert reloaded(release).corrected_at is None
+        later = timezone.make_aware(timezone.datetime(2057, 1, 1, 10, 1))
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        page = client.get(release.get_absolute_url()).content.decode()
+        assert "แก้ตัวเลข" in page and "ตัวเลขใหม่" in page
+        assert reloaded(release).corrected_at == later

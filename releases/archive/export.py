@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db.models import Count
 
+from .. import scheduled_edits
 from ..models import Release
 from .documents import export_documents
 from .format import relative_path, render
@@ -27,6 +28,9 @@ def export_releases(queryset, directory):
     Files whose text is already right are left untouched; others are replaced atomically.
     """
     directory = Path(directory)
+    # A scheduled change whose time has come is what the public sees now: live before the rows are read.
+    # One that is still to come stays aside, like any pending edit: only the live version is written.
+    scheduled_edits.apply_due()
     releases = queryset.annotate(photo_total=Count("images")).order_by("pk").prefetch_related("attachments")
     for release in releases.iterator(chunk_size=EXPORT_CHUNK):
         path = directory / relative_path(release)

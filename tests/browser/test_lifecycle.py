@@ -56,3 +56,27 @@ def test_submit_return_with_comment_fix_resubmit_and_approve(live_server, new_pa
     reader.goto(live_server.url + "/")
     assert "แถลงข่าวเรื่องการเดินทาง วันที่ 1 ธันวาคม" in reader.locator(".release-list").inner_text()
     assert Release.objects.published().count() == 1
+
+
+def test_a_publisher_schedules_a_change_in_thai_and_cancels_the_time(live_server, new_page):
+    publisher = make_user("prasert", role="Publisher")
+    release = ReleaseFactory(title="ประกาศเดิมของสถานทูต")
+    change = f"{live_server.url}/admin/releases/release/{release.pk}/change/"
+
+    page = sign_in(new_page, live_server, publisher)
+    page.goto(change)
+    page.fill("#id_title", "ประกาศฉบับปรับปรุงของสถานทูต")
+    page.get_by_label("ตั้งเวลาให้การแก้ไขนี้มีผลเมื่อ").fill("01/01/2600 08:00")
+    page.click('input[name="_continue"]')
+    page.wait_for_load_state()
+    assert "ตั้งเวลาให้การแก้ไขนี้มีผลเมื่อ" in page.locator(".messagelist").inner_text()
+    box = page.locator(".lifecycle__revision").inner_text()
+    assert "การแก้ไขที่ตั้งเวลาไว้" in box and "ประกาศฉบับปรับปรุงของสถานทูต" in box and "2600" in box
+
+    reader = new_page()
+    reader.goto(live_server.url + release.get_absolute_url())
+    assert "ประกาศเดิมของสถานทูต" in reader.locator("h1").inner_text()
+
+    press(page, "ยกเลิกการตั้งเวลา (ฉบับแก้ไขกลับไปรออนุมัติ)")
+    assert "ฉบับแก้ไขรออนุมัติ" in page.locator(".lifecycle__revision").inner_text()
+    assert "ยกเลิกเวลาที่ตั้งไว้" in page.locator(".lifecycle__events").inner_text()
