@@ -1,4 +1,4 @@
-"""Countries and topics in the admin: their own lists, and autocomplete fields and suggestions on a release."""
+"""Countries and topics in the admin: their own lists, and autocomplete fields and suggestions (one-click, kept current) on a release."""
 
 from django import forms
 from django.contrib import admin
