@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.conf import settings
 from simple_history import manager, models
+from simple_history.utils import get_m2m_field_name
 
 
 class HistoryDescriptor(manager.HistoryDescriptor):
@@ -32,7 +33,22 @@ class HistoricalRecords(models.HistoricalRecords):
         # Remembered so that a many-to-many change made right after this save (the admin's
         # save_m2m, the importer's suggestions) amends this version instead of adding another.
         instance._history_version = history_instance
-        super().create_historical_record_m2ms(history_instance, instance)
+        # A row just inserted has no relations yet: spare the import two queries per new release.
+        if history_instance.history_type != "+":
+            self.snapshot_m2m(history_instance, instance)
+
+    def snapshot_m2m(self, version, instance):
+        """The version's copy of each tracked relation: one query to read it, one to write it.
+
+        simple_history's own rebuilds the row from the version first (one more query per field),
+        only to find the same link table; the signals it sends have no receiver here.
+        """
+        for field in version._history_m2m_fields:
+            history_model = self.m2m_models[field]
+            through = field.remote_field.through
+            columns = [column.attname for column in through._meta.fields]
+            rows = through.objects.filter(**{get_m2m_field_name(field): instance}).values_list(*columns)
+            history_model.objects.bulk_create([history_model(history=version, **dict(zip(columns, row))) for row in rows])
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         """A change of a tracked many-to-many field: recorded with who and when like any change.
@@ -56,4 +72,4 @@ class HistoricalRecords(models.HistoricalRecords):
             return
         for field in version._history_m2m_fields:
             self.m2m_models[field].objects.filter(history=version).delete()
-        super().create_historical_record_m2ms(version, instance)
+        self.snapshot_m2m(version, instance)
