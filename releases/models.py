@@ -216,7 +216,10 @@ class Release(LifecycleFields, models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+", verbose_name=_("updated by"))
 
     objects = ReleaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count", "import_snapshot", "source_checksum", "search_title", "search_summary", "search_body", "search_syllables"])
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "import_snapshot", "source_checksum", "search_title", "search_summary", "search_body", "search_syllables"],
+        m2m_fields=["countries", "topics"],
+    )
 
     class Meta:
         ordering = list(NEWEST_FIRST)

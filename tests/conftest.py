@@ -24,8 +24,16 @@ def _test_settings(settings, tmp_path, tmp_path_factory):
     settings.NEWSROOM_PAGE_CACHE = False
     settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path_factory.mktemp("page-cache") / "generation")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Never the real network: a closed local port unless a test serves thumbnails itself.
-    settings.NEWSROOM_VIDEO_THUMBNAIL_URL = "http://127.0.0.1:9/vi/{id}/hqdefault.jpg"
+
+
+@pytest.fixture(autouse=True)
+def video_provider(monkeypatch):
+    """Never the real network for video thumbnails: a fake provider answers what a test serves (else 404)."""
+    from tests.video.provider import FakeProvider
+
+    provider = FakeProvider()
+    monkeypatch.setattr("releases.video.fetch.TRANSPORT", provider.handler)
+    return provider
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model
 
 from releases.history_admin import HistoryAdmin
-from releases.models import Category, Release, ReleaseRevision
+from releases.models import Category, Country, Release, ReleaseRevision
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +108,73 @@ def test_an_editor_cannot_rewrite_a_category_slug(client, editor):
     category.refresh_from_db()
     assert category.slug == "press-release"
 
+
+
+def posted_back(response):
+    """The values a version's form shows, as the browser would post them."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(value, (list, tuple)):
+            data[name] = [str(item) for item in value]
+        elif value is not None and not isinstance(value, bool):
+            data[name] = field.widget.format_value(value)
+    return data
+
+
+def release_with_two_country_versions(**traits):
+    """A release first about Myanmar, then (a later version) about Cambodia: (release, first version)."""
+    release = factories.ReleaseFactory(**traits)
+    release.countries.add(factories.CountryFactory())
+    Release.objects.get(pk=release.pk).countries.set([factories.CountryFactory(code="KH", name_th="กัมพูชา", name_en="Cambodia")])
+    return release, release.history.last()
+
+
+def test_the_history_page_shows_who_changed_the_countries(client, editor):
+    from tests.images.photos import change_url, form_data
+
+    release = factories.ReleaseFactory(draft=True)
+    myanmar = factories.CountryFactory()
+    factories.login_verified(client, editor)
+    data = form_data(client.get(change_url(release)))
+    assert client.post(change_url(release), {**data, "countries": [str(myanmar.pk)]}).status_code == 302
+    latest = release.history.first()
+    assert release.history.count() == 2  # the save and its countries are one version
+    assert latest.history_user == editor and [row.country_id for row in latest.countries.all()] == [myanmar.pk]
+    page = client.get(urls(release)[0]).content.decode()
+    assert "เมียนมา" in page and editor.username in page
+
+
+def test_a_versions_form_shows_the_countries_of_that_version(client, editor):
+    release, first = release_with_two_country_versions(draft=True)
+    factories.login_verified(client, editor)
+    response = client.get(reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id]))
+    assert posted_back(response)["countries"] == [str(Country.objects.get(code="MM").pk)]
+
+
+def test_reverting_restores_the_countries_for_who_may_change_the_release(client, editor):
+    release, first = release_with_two_country_versions(draft=True)
+    factories.login_verified(client, editor)
+    revert = reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id])
+    assert client.post(revert, posted_back(client.get(revert))).status_code == 302
+    assert [country.code for country in release.countries.all()] == ["MM"]
+    assert release.history.first().history_user == editor
+
+
+def test_an_editors_revert_of_a_live_releases_countries_waits_for_a_publisher(client, editor):
+    release, first = release_with_two_country_versions()
+    factories.login_verified(client, editor)
+    revert = reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id])
+    assert client.post(revert, posted_back(client.get(revert))).status_code == 302
+    assert [country.code for country in release.countries.all()] == ["KH"]
+
+
+def test_staff_who_may_only_view_cannot_revert_countries(client):
+    viewer = factories.make_user("viewer")
+    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_", content_type__app_label="releases"))
+    release, first = release_with_two_country_versions(draft=True)
+    factories.login_verified(client, viewer)
+    revert = reverse("admin:releases_release_simple_history", args=[release.pk, first.history_id])
+    assert client.post(revert, posted_back(client.get(revert))).status_code == 403
+    assert [country.code for country in release.countries.all()] == ["KH"]

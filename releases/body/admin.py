@@ -21,7 +21,7 @@ class BodyPreviewMixin:
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["js/body-preview.js"])
+        return super().media + forms.Media(js=["js/admin-post.js", "js/body-preview.js"])
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.body_preview_view))

@@ -1,11 +1,17 @@
-"""Countries and topics in the admin: their own lists, and autocomplete fields and suggestions on a release."""
+"""Countries and topics in the admin: their own lists, and autocomplete fields and suggestions (one-click, kept current) on a release."""
 
+from django import forms
 from django.contrib import admin
-from django.utils.html import format_html_join
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from ..body.render import MAX_BODY_LENGTH
 from .models import Country, Topic
-from .suggest import suggestions
+from .suggest import SubjectMatcher, suggestions
 
 
 @admin.register(Country)
@@ -41,8 +47,39 @@ class ReleaseTaxonomyMixin:
         first[at:at] = extra
         return fieldsets
 
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin-post.js", "js/taxonomy-suggestions.js"])
+
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(require_POST(self.taxonomy_suggestions_view))
+        return [path("taxonomy-suggestions/", suggest, name="releases_release_taxonomy_suggestions")] + super().get_urls()
+
+    def taxonomy_suggestions_view(self, request):
+        """The countries and topics a title and body (as typed, not yet saved) name; for staff who may write releases."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        title, body = request.POST.get("title", "")[:500], request.POST.get("body", "")[:MAX_BODY_LENGTH]
+        countries, topics = SubjectMatcher().find(title, body)
+        return JsonResponse({"suggestions": [self._suggestion(item) for item in [*countries, *topics]]})
+
+    @staticmethod
+    def _suggestion(item):
+        field = "countries" if isinstance(item, Country) else "topics"
+        return {"field": field, "id": item.pk, "text": str(item), "kind": str(item._meta.verbose_name)}
+
     @admin.display(description=_("named in the text"))
     def suggested_tags(self, obj):
+        """The suggestions as text (added by hand without a script); the script makes them buttons and keeps them current."""
+        return format_html(
+            '<div class="taxonomy-suggestions" data-suggest-url="{}" data-accept-all="{}" data-nothing="{}">{}</div>',
+            reverse("admin:releases_release_taxonomy_suggestions"),
+            gettext("Add all"),
+            gettext("Nothing more."),
+            self._suggestions_text(obj),
+        )
+
+    def _suggestions_text(self, obj):
         if obj is None or obj.pk is None:
             return gettext("Save the release to see the countries and topics its text names.")
         countries, topics = suggestions(obj)

@@ -1,22 +1,16 @@
 """Videos on a release: YouTube or Facebook links, a thumbnail kept in our own storage, embedded only on a click."""
 
-import io
-import logging
 import re
-import urllib.request
 import uuid
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..images.pipeline import ImageRejected, prepare_image
-
-logger = logging.getLogger(__name__)
+from .thumbnails import thumbnail_for
 
 # The only origins a video frame may come from; config/settings.py names the same in frame-src.
 YOUTUBE_EMBED = "https://www.youtube-nocookie.com/embed/{id}?autoplay=1"
@@ -24,7 +18,6 @@ FACEBOOK_EMBED = "https://www.facebook.com/plugins/video.php?href={href}&autopla
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com"}
 _FACEBOOK_HOSTS = {"facebook.com", "www.facebook.com", "m.facebook.com", "fb.watch", "web.facebook.com"}
-THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
 
 
 def parse_video_url(url):
@@ -49,22 +42,6 @@ def parse_video_url(url):
 
 def video_thumbnail_path(instance, filename):
     return timezone.now().strftime(f"videos/%Y/%m/{uuid.uuid4().hex}.jpg")
-
-
-def fetch_thumbnail(url):
-    """The image at `url`, validated and re-encoded as JPEG bytes by the photo pipeline; None when unusable."""
-    try:
-        with urllib.request.urlopen(url, timeout=settings.NEWSROOM_VIDEO_THUMBNAIL_TIMEOUT) as response:
-            data = response.read(THUMBNAIL_MAX_BYTES + 1)
-        if len(data) > THUMBNAIL_MAX_BYTES:
-            raise ImageRejected("too large", "too_large")
-        prepared = prepare_image(io.BytesIO(data), "thumbnail.jpg")
-    except (OSError, ValueError) as exc:  # network errors, HTTP errors, ImageRejected
-        logger.warning("Video thumbnail not fetched from %s: %s", url, exc)
-        return None
-    out = io.BytesIO()
-    prepared.image.convert("RGB").save(out, "JPEG", quality=85)
-    return out.getvalue()
 
 
 class ReleaseVideo(models.Model):
@@ -101,10 +78,9 @@ class ReleaseVideo(models.Model):
         self.provider, self.video_key = provider, key
         if changed or not self.thumbnail:
             self.thumbnail = ""
-            if provider == self.Provider.YOUTUBE:
-                data = fetch_thumbnail(settings.NEWSROOM_VIDEO_THUMBNAIL_URL.format(id=key))
-                if data:
-                    self.thumbnail.save("thumbnail.jpg", ContentFile(data), save=False)
+            data = thumbnail_for(provider, key)
+            if data:
+                self.thumbnail.save("thumbnail.jpg", ContentFile(data), save=False)
         super().save(*args, **kwargs)
 
     @property

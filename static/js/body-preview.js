@@ -3,7 +3,6 @@
   "use strict";
   function setUp(area) {
     var form = area.form;
-    var token = form && form.querySelector("input[name=csrfmiddlewaretoken]");
     var preview = document.createElement("div");
     preview.className = "body-preview release__body";
     preview.setAttribute("aria-live", "polite");
@@ -17,14 +16,7 @@
       var number = ++sent;
       var data = new FormData();
       data.append("body", area.value);
-      fetch(area.getAttribute("data-preview-url"), {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: {"X-CSRFToken": token ? token.value : ""}
-      }).then(function (response) {
-        return response.ok ? response.json() : null;
-      }).then(function (result) {
+      window.newsroomPostJSON(area.getAttribute("data-preview-url"), data, form).then(function (result) {
         // The server's renderer sanitised this HTML with the same allow-list as the public page.
         if (result && number === sent) { preview.innerHTML = result.html; }
       });

@@ -1,9 +1,8 @@
 """releases/body/admin.py: the admin's live body preview (staff only, POST with CSRF) and cheat sheet."""
 
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import login_verified, make_user
+from tests.endpoints import assert_staff_only_post
 
 PREVIEW = "admin:releases_release_body_preview"
 
@@ -15,24 +14,8 @@ def test_preview_renders_with_the_public_renderer(editor_client):
     assert html.startswith('<ol class="list-thai">') and "<script" not in html and "&lt;script&gt;" in html
 
 
-def test_preview_refuses_get(editor_client):
-    assert editor_client.get(reverse(PREVIEW)).status_code == 405
-
-
-def test_preview_needs_a_signed_in_staff_user(client):
-    response = client.post(reverse(PREVIEW), {"body": "x"})
-    assert response.status_code == 302 and "/login/" in response["Location"]
-
-
-def test_preview_needs_permission_to_write_releases(client, db):
-    login_verified(client, make_user("visitor"))
-    assert client.post(reverse(PREVIEW), {"body": "x"}).status_code == 403
-
-
-def test_preview_needs_the_csrf_token(editor):
-    client = Client(enforce_csrf_checks=True)
-    login_verified(client, editor)
-    assert client.post(reverse(PREVIEW), {"body": "x"}).status_code == 403
+def test_preview_is_for_signed_in_staff_who_may_write_releases(editor):
+    assert_staff_only_post(reverse(PREVIEW), {"body": "x"}, editor)
 
 
 def test_change_form_has_the_preview_script_and_cheat_sheet(editor_client):

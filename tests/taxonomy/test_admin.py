@@ -1,8 +1,9 @@
-"""releases/taxonomy/admin.py: countries and topics on the release form, by autocomplete, with suggestions."""
+"""releases/taxonomy/admin.py: countries and topics on the release form, by autocomplete, with suggestions kept current."""
 
 import pytest
 from django.urls import reverse
 
+from tests.endpoints import assert_staff_only_post
 from tests.factories import CountryFactory, ReleaseFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,34 @@ def test_editor_saves_countries_and_topics(editor_client):
     response = editor_client.post(reverse("admin:releases_release_change", args=[release.pk]), data)
     assert response.status_code == 302
     assert list(release.countries.all()) == [myanmar] and list(release.topics.all()) == [trade]
+
+
+SUGGEST = "admin:releases_release_taxonomy_suggestions"
+
+
+def test_suggestions_follow_the_text_as_typed(editor_client, django_assert_max_num_queries):
+    myanmar = CountryFactory(code="MM", name_th="เมียนมา", name_en="Myanmar")
+    CountryFactory(code="LA", name_th="ลาว", name_en="Laos")
+    trade = TopicFactory(name_th="การค้า", slug="trade")
+    with django_assert_max_num_queries(10):  # the sign-in and session (8), the countries, the topics
+        response = editor_client.post(reverse(SUGGEST), {"title": "ไทยกับเมียนมา", "body": "หารือเรื่อง**การค้า** ภูเขาไฟลาวา"})
+    assert response.status_code == 200
+    assert response.json()["suggestions"] == [
+        {"field": "countries", "id": myanmar.pk, "text": "เมียนมา", "kind": "ประเทศ"},
+        {"field": "topics", "id": trade.pk, "text": "การค้า", "kind": "หัวข้อ"},
+    ]
+
+
+def test_suggestions_of_no_text_are_none(editor_client):
+    CountryFactory()
+    assert editor_client.post(reverse(SUGGEST), {}).json() == {"suggestions": []}
+
+
+def test_suggestions_are_for_signed_in_staff_who_may_write_releases(editor):
+    assert_staff_only_post(reverse(SUGGEST), {"body": "เมียนมา"}, editor)
+
+
+def test_change_form_has_the_suggestions_script_and_endpoint(editor_client):
+    html = editor_client.get(reverse("admin:releases_release_add")).content.decode()
+    assert f'data-suggest-url="{reverse(SUGGEST)}"' in html and "js/taxonomy-suggestions.js" in html
+    assert 'data-accept-all="เพิ่มทั้งหมด"' in html

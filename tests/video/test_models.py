@@ -1,8 +1,6 @@
-"""releases/video/models.py: video links, the thumbnail fetched on save from a local fake server, the page's preview and CSP."""
+"""releases/video/models.py: video links, the thumbnail fetched on save from a fake provider, the page's preview and CSP."""
 
-import http.server
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,29 +18,13 @@ def jpeg(size=(64, 48)):
     return out.getvalue()
 
 
-@pytest.fixture
-def thumbnails(settings):
-    """A fake thumbnail host on 127.0.0.1: path -> (status, bytes); records what was asked."""
-    served, asked = {}, []
+YOUTUBE_IMAGE = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+FACEBOOK_VIDEO = "https://www.facebook.com/mfa/videos/1/"
+FACEBOOK_IMAGE = "https://scontent.xx.fbcdn.net/v/t15/thumb.jpg?stp=dst&oh=1"
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            status, body = served.get(self.path, (404, b""))
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.NEWSROOM_VIDEO_THUMBNAIL_URL = f"http://127.0.0.1:{server.server_port}/vi/{{id}}/hqdefault.jpg"
-    yield served, asked
-    server.shutdown()
-    server.server_close()
+def facebook_page(image_url):
+    return f'<html><head><meta property="og:title" content="x"><meta property="og:image" content="{image_url.replace("&", "&amp;")}"></head></html>'.encode()
 
 
 @pytest.mark.parametrize(
@@ -67,32 +49,55 @@ def test_other_links_are_refused(url):
         ReleaseVideo(release=ReleaseFactory.build(), url=url, title="x").clean()
 
 
-def test_thumbnail_is_fetched_on_save_into_our_storage(thumbnails):
-    served, asked = thumbnails
-    served["/vi/dQw4w9WgXcQ/hqdefault.jpg"] = (200, jpeg())
+def test_thumbnail_is_fetched_on_save_into_our_storage(video_provider):
+    video_provider.serve(YOUTUBE_IMAGE, jpeg())
     video = ReleaseVideo.objects.create(release=ReleaseFactory(), url="https://youtu.be/dQw4w9WgXcQ", title="แถลงข่าว")
     assert video.thumbnail.name.startswith("videos/") and video.thumbnail.url.startswith("/media/")
     assert Image.open(video.thumbnail.open()).size == (64, 48)
     video.title = "แถลงข่าวประจำสัปดาห์"
     video.save()
-    assert asked == ["/vi/dQw4w9WgXcQ/hqdefault.jpg"]  # fetched once, not on every save
+    assert video_provider.asked == [YOUTUBE_IMAGE]  # fetched once, not on every save
 
 
 @pytest.mark.parametrize("status, body", [(404, b""), (200, b"<html>not an image</html>")])
-def test_unusable_thumbnail_leaves_the_video_without_one(thumbnails, status, body):
-    thumbnails[0]["/vi/dQw4w9WgXcQ/hqdefault.jpg"] = (status, body)
+def test_unusable_thumbnail_leaves_the_video_without_one(video_provider, status, body):
+    video_provider.serve(YOUTUBE_IMAGE, body, status)
     video = ReleaseVideo.objects.create(release=ReleaseFactory(), url="https://youtu.be/dQw4w9WgXcQ", title="t")
     assert not video.thumbnail
 
 
-def test_facebook_video_fetches_nothing(thumbnails):
-    video = ReleaseVideo.objects.create(release=ReleaseFactory(), url="https://www.facebook.com/mfa/videos/1/", title="t")
-    assert not video.thumbnail and thumbnails[1] == []
+def test_facebook_thumbnail_is_the_video_pages_og_image_kept_in_our_storage(video_provider):
+    video_provider.serve(FACEBOOK_VIDEO, facebook_page(FACEBOOK_IMAGE))
+    video_provider.serve(FACEBOOK_IMAGE, jpeg((80, 45)))
+    video = ReleaseVideo.objects.create(release=ReleaseFactory(), url="https://m.facebook.com/mfa/videos/1/", title="t")
+    assert video_provider.asked == [FACEBOOK_VIDEO, FACEBOOK_IMAGE]
+    assert video.thumbnail.name.startswith("videos/") and Image.open(video.thumbnail.open()).size == (80, 45)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><head><title>Log in</title></head></html>",  # a login wall: no og:image
+        facebook_page("https://evil.example/thumb.jpg"),  # an image anywhere but Facebook's content network
+        facebook_page("http://scontent.xx.fbcdn.net/thumb.jpg"),
+    ],
+)
+def test_a_facebook_video_without_a_usable_og_image_has_no_thumbnail(video_provider, page):
+    video_provider.serve(FACEBOOK_VIDEO, page)
+    video = ReleaseVideo.objects.create(release=ReleaseFactory(), url=FACEBOOK_VIDEO, title="t")
+    assert not video.thumbnail and video_provider.asked == [FACEBOOK_VIDEO]
     assert video.embed_url == "https://www.facebook.com/plugins/video.php?href=https%3A%2F%2Fwww.facebook.com%2Fmfa%2Fvideos%2F1%2F&autoplay=true"
 
 
-def test_page_shows_a_click_to_load_preview_with_no_third_party_request(client, thumbnails):
-    thumbnails[0]["/vi/dQw4w9WgXcQ/hqdefault.jpg"] = (200, jpeg())
+def test_a_video_without_thumbnail_shows_the_local_placeholder(client):
+    release = ReleaseFactory()
+    ReleaseVideo.objects.create(release=release, url=FACEBOOK_VIDEO, title="แถลงข่าว")
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert 'src="/static/img/video-placeholder.svg"' in page and "fbcdn" not in page and 'src="https://' not in page
+
+
+def test_page_shows_a_click_to_load_preview_with_no_third_party_request(client, video_provider):
+    video_provider.serve(YOUTUBE_IMAGE, jpeg())
     release = ReleaseFactory()
     video = ReleaseVideo.objects.create(release=release, url="https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="แถลงข่าวประจำสัปดาห์")
     response = client.get(release.get_absolute_url())
