@@ -2,21 +2,29 @@
 
 import datetime
 
+from django.db.models import Sum
 from django.conf import settings
 from django.utils import timezone
 
 from .. import caching
 from ..models import Release
-from . import reports
+from .models import ReleaseViewDay
 
 COUNT = 5
 DAYS = 7
 
 
 def _query(language, today):
-    public = Release.objects.published().filter(language=language)
-    rows = reports.ranked(public, today - datetime.timedelta(days=DAYS - 1), today).order_by("-views", "-pk")[:COUNT]
-    return list(rows.values("pk", "title", "slug", "language"))
+    rows = (
+        ReleaseViewDay.objects.filter(
+            date__gte=today - datetime.timedelta(days=DAYS - 1),
+            release__in=Release.objects.published().filter(language=language).values("pk"),
+        )
+        .values("release", "release__title", "release__slug", "release__language")
+        .annotate(views=Sum("views"))
+        .order_by("-views", "-release")[:COUNT]
+    )
+    return [{"pk": r["release"], "title": r["release__title"], "slug": r["release__slug"], "language": r["release__language"]} for r in rows]
 
 
 def most_read_this_week(language):

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,22 +123,16 @@ def _named(found, model, limit=None):
     return [(names[int(key)], views) for key, views in ranked if int(key) in names]
 
 
-def ranked(releases, start, end):
-    """`releases` read between `start` and `end`, annotated with their `views` there, to be ordered.
-
-    Releases first narrowed to those with a row in the window (a few thousand of 100,000), each
-    then summed through the (release, date) index: joining every row of the window to its release
-    before grouping (title and all) was the slow way, 0.3-0.9 s on a year of 100,000 releases.
-    """
-    window = ReleaseViewDay.objects.filter(date__range=(start, end)).order_by()
-    views = window.filter(release=OuterRef("pk")).values("release").annotate(total=Sum("views")).values("total")
-    return releases.filter(pk__in=window.values("release")).annotate(views=Subquery(views, output_field=IntegerField()))
-
-
 def most_read(period, limit=20):
-    """[{release, title, language, views}] of the most-read releases in the period: one query."""
-    rows = ranked(Release.objects.all(), period.start, period.end).order_by("-views", "pk")[:limit]
-    return [{"release": r["pk"], "title": r["title"], "language": r["language"], "views": r["views"]} for r in rows.values("pk", "title", "language", "views")]
+    """[{release, title, language, views}] of the most-read releases in the period: two queries.
+
+    The window's rows summed by release alone (an index range, no join), then the titles of the
+    `limit` first: joining every row of the window to its release before grouping read the whole
+    release table (0.3-0.9 s on 100,000 releases).
+    """
+    top = list(period.rows().order_by().values_list("release").annotate(views=Sum("views")).order_by("-views", "release")[:limit])
+    found = {pk: (title, language) for pk, title, language in Release.objects.filter(pk__in=[pk for pk, _views in top]).values_list("pk", "title", "language")}
+    return [{"release": pk, "title": found[pk][0], "language": found[pk][1], "views": views} for pk, views in top if pk in found]
 
 
 def by_category(period):
