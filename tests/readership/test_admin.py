@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +138,16 @@ def test_change_list_sorts_by_views_of_the_last_7_days(editor_client, views):
     assert column
     ordered = editor_client.get(url, {"o": f"-{column[0]}"}).context["cl"].result_list
     assert [(release.pk, release.views_recent) for release in ordered][:2] == [(busy.pk, sum(10 + b for b in range(7)) + 7), (quiet.pk, 0)]
+
+
+@pytest.mark.django_db
+def test_change_list_counts_do_not_compute_the_column(editor_client, views):
+    """The column is not grouped by: the list's counts never sum daily views (they did for every release)."""
+    url = reverse("admin:releases_release_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(url)
+    assert response.status_code == 200
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].upper().startswith("SELECT COUNT(")]
+    assert counts and not any("releaseviewday" in sql for sql in counts)
+    page = [query["sql"] for query in queries.captured_queries if "views_recent" in query["sql"]]
+    assert page and all("releaseviewday" not in sql.rsplit("GROUP BY", 1)[-1] for sql in page)
