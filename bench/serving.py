@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
+# The site under test: this checkout, or another one (--app) measured with this harness and venv.
+APP = ROOT
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_DB = 11
@@ -39,7 +41,9 @@ def log(*args):
     print(time.strftime("%H:%M:%S"), *args, file=sys.stderr, flush=True)
 
 
-def free_port():
+def free_port(fixed=None):
+    if fixed:  # --port: engineers sharing a machine each keep to their own ports
+        return fixed
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -106,7 +110,7 @@ def detail_paths(db, limit=3000):
 
 # --- the server --------------------------------------------------------------------------
 
-def base_env(db, mode, cache_on, redis_prefix, static_root, port):
+def base_env(db, mode, cache_on, redis_prefix, static_root, port, cache_backend=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_", "GUNICORN_", "REDIS_URL", "DATABASE_URL"))}
     env.update({
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
@@ -132,14 +136,16 @@ def base_env(db, mode, cache_on, redis_prefix, static_root, port):
     env.update(db.env)
     if not env.get("DATABASE_URL"):
         env.pop("DATABASE_URL", None)
-    if mode == "buffered":
+    if mode == "buffered" or cache_backend == "redis":
         env["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
         env["DJANGO_CACHE_PREFIX"] = redis_prefix
+    elif cache_backend:
+        env["NEWSROOM_CACHE"] = cache_backend  # "database" or "locmem" (a checkout without the setting has locmem)
     return env
 
 
 def manage(env, *args):
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PY, "manage.py", *args], cwd=APP, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 class Server:
@@ -149,7 +155,7 @@ class Server:
         self._sampling = False
 
     def __enter__(self):
-        self.proc = subprocess.Popen([GUNICORN, "-c", "config/gunicorn.py"], cwd=ROOT, env=self.env)
+        self.proc = subprocess.Popen([GUNICORN, "-c", "config/gunicorn.py"], cwd=APP, env=self.env)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -265,9 +271,9 @@ def endpoints(db, size, only):
 
 def run_config(cfg, args, workdir, static_root, prepared):
     db = cfg["db"]
-    port = free_port()
+    port = free_port(args.port)
     prefix = f"bench-{os.getpid()}-{port}"
-    env = base_env(db, cfg["mode"], cfg["cache"], prefix, static_root, port)
+    env = base_env(db, cfg["mode"], cfg["cache"], prefix, static_root, port, args.cache_backend)
     key = (db.kind, cfg["size"])
     if key not in prepared:
         log(f"preparing {db.kind} with {cfg['size']} releases")
@@ -322,7 +328,7 @@ def run_config(cfg, args, workdir, static_root, prepared):
         results["peak_rss_mb"] = server.peak_rss / 1024
         results["peak_pss_mb"] = server.peak_pss / 1024
         results["load_avg"] = statistics.median(server.loads) if server.loads else None
-    if cfg["mode"] == "buffered":
+    if cfg["mode"] == "buffered" or args.cache_backend == "redis":
         with contextlib.suppress(Exception):
             import redis
 
@@ -362,7 +368,7 @@ def plan(args, workdir):
 
 
 def report(all_results, args):
-    lines = [f"Run {datetime.datetime.now():%Y-%m-%d %H:%M} — `bench/run {' '.join(sys.argv[1:])}`; "
+    lines = [f"Run {datetime.datetime.now():%Y-%m-%d %H:%M} — `bench/run {' '.join(sys.argv[1:])}` on {APP}; "
              f"wrk {args.connections} connections, {args.runs} runs of {args.seconds} s per page, 2 gunicorn sync workers.", ""]
     for res in all_results:
         pages = res["pages"]
@@ -397,7 +403,13 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     parser.add_argument("--only", help='run only configurations whose label contains this, e.g. "postgresql 10,000 direct cache on"')
+    parser.add_argument("--port", type=int, help="gunicorn's port (default: any free one)")
+    parser.add_argument("--app", type=Path, help="serve another checkout of the site (e.g. an older commit) with this harness and venv")
+    parser.add_argument("--cache-backend", choices=["database", "locmem", "redis"],
+                        help="the shared cache without Redis, or Redis (default: the site's own default)")
     args = parser.parse_args()
+    global APP
+    APP = (args.app or ROOT).resolve()
     args.sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
     args.seconds = args.seconds or (3 if args.quick else 4)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -413,7 +425,7 @@ def main():
         configs = [cfg for cfg in configs if args.only in cfg["label"]]
     all_results, prepared = [], {}
     try:
-        manage(base_env(configs[0]["db"], "direct", True, "", static_root, 0), "collectstatic", "--noinput", "-v0")
+        manage(base_env(configs[0]["db"], "direct", True, "", static_root, 0, args.cache_backend), "collectstatic", "--noinput", "-v0")
         for cfg in configs:
             all_results.append(run_config(cfg, args, workdir, static_root, prepared))
     finally:

@@ -18,6 +18,7 @@ class ReleasesConfig(AppConfig):
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
         from .redirects import admin as redirects_admin  # noqa: F401 (registers its admin)
+        from .readership import signals as readership_signals
 
         caching.register()
         scheduled_edits.register()
@@ -25,4 +26,5 @@ class ReleasesConfig(AppConfig):
         search_signals.register()
         audit.connect_signals()
         attachment_signals.register()
+        readership_signals.register()
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="releases_cache_tables")

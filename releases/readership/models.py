@@ -40,3 +40,30 @@ class ReleaseViewDay(models.Model):
 
     def __str__(self):
         return f"{self.release_id} {self.date} {self.channel}: {self.views}"
+
+
+class ReadershipRollup(models.Model):
+    """Site-wide views of one closed day, in total or by one channel, category or official (rollups.py).
+
+    Derived from the daily rows, never written by the counter: built on the first report that
+    needs the day, and dropped whenever that day's rows change after it closed (a late flush,
+    pruning, an edited or deleted release), to be built again from the rows.
+    """
+
+    class Kind(models.TextChoices):
+        TOTAL = "total"
+        CHANNEL = "channel"
+        CATEGORY = "category"
+        OFFICIAL = "official"
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # The channel's value, the category's or official's id; "" for the day's total.
+    key = models.CharField(max_length=20, blank=True, default="")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "date", "key"], name="readership_rollup_unique")]
+
+    def __str__(self):
+        return f"{self.date} {self.kind} {self.key}: {self.views}"

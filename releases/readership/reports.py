@@ -1,17 +1,20 @@
-"""Readership reports: aggregate queries over daily views for a period, each one query, and the period rules."""
+"""Readership reports: a fixed few aggregate queries per table (closed days from their sums), and the period rules."""
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Min, Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import thai
 from ..forms import ThaiDateField
-from .models import ReleaseViewDay
+from ..models import Category, Official, Release
+from . import rollups
+from .models import ReadershipRollup, ReleaseViewDay
 
 PRESET_DAYS = (30, 90, 365)
 FISCAL_CACHE_SECONDS = 3600
@@ -48,6 +51,15 @@ class Period:
     def rows(self):
         return ReleaseViewDay.objects.filter(date__range=(self.start, self.end))
 
+    @cached_property
+    def parts(self):
+        """(closed days, open days) as (start, end) or None, the closed ones summed first: once per Period,
+        so the dashboard's tables share one check (rollups.ensure)."""
+        closed, live = rollups.split(self.start, self.end, timezone.localdate())
+        if closed:
+            rollups.ensure(*closed)
+        return closed, live
+
 
 class PeriodForm(forms.Form):
     """Which period a screen reports: the last 30/90/365 days, a fiscal year, or two Buddhist-era dates."""
@@ -80,62 +92,78 @@ class PeriodForm(forms.Form):
         return Period.last(data.get("days") or PRESET_DAYS[0], today)
 
 
+def _site_wide(period, kind, group):
+    """{key: views} over the period: closed days from their sums, the open ones from the daily rows.
+    Two queries, after the period's check that its closed days are summed."""
+    closed, live = period.parts
+    found = {}
+    if closed:
+        found = rollups.by_day(*closed) if kind == ReadershipRollup.Kind.TOTAL else rollups.totals(kind, *closed)
+    if live:
+        rows = ReleaseViewDay.objects.filter(date__range=live, **{f"{group}__isnull": False}).order_by()
+        for key, views in rows.values_list(group).annotate(total=Sum("views")):
+            key = key if kind == ReadershipRollup.Kind.TOTAL else str(key)
+            found[key] = found.get(key, 0) + views
+    return found
+
+
 def daily(period, release=None):
-    """[(date, views)] for every day of the period, zeros included: one query."""
-    rows = period.rows()
-    if release is not None:
-        rows = rows.filter(release=release)
-    found = dict(rows.order_by().values_list("date").annotate(total=Sum("views")))
+    """[(date, views)] for every day of the period, zeros included: one query for a release, two site-wide."""
+    if release is None:
+        found = _site_wide(period, ReadershipRollup.Kind.TOTAL, "date")
+    else:
+        found = dict(period.rows().filter(release=release).order_by().values_list("date").annotate(total=Sum("views")))
     return [(day, found.get(day, 0)) for day in period.dates()]
 
 
+def _named(found, model, limit=None):
+    """[(name, views)] from {id: views}, most views first: one query for the names."""
+    ranked = sorted(found.items(), key=lambda item: (-item[1], int(item[0])))[:limit]
+    names = dict(model.objects.filter(pk__in=[int(key) for key, _views in ranked]).values_list("pk", "name_th"))
+    return [(names[int(key)], views) for key, views in ranked if int(key) in names]
+
+
 def most_read(period, limit=20):
-    """[{release, title, language, views}] of the most-read releases in the period: one query."""
-    rows = (
-        period.rows()
-        .values("release", "release__title", "release__language")
-        .annotate(views=Sum("views"))
-        .order_by("-views", "release")[:limit]
-    )
-    return [{"release": r["release"], "title": r["release__title"], "language": r["release__language"], "views": r["views"]} for r in rows]
+    """[{release, title, language, views}] of the most-read releases in the period: two queries.
+
+    The window's rows summed by release alone (an index range, no join), then the titles of the
+    `limit` first: joining every row of the window to its release before grouping read the whole
+    release table (0.3-0.9 s on 100,000 releases).
+    """
+    top = list(period.rows().order_by().values_list("release").annotate(views=Sum("views")).order_by("-views", "release")[:limit])
+    found = {pk: (title, language) for pk, title, language in Release.objects.filter(pk__in=[pk for pk, _views in top]).values_list("pk", "title", "language")}
+    return [{"release": pk, "title": found[pk][0], "language": found[pk][1], "views": views} for pk, views in top if pk in found]
 
 
 def by_category(period):
-    """[(category name, views)]: one query."""
-    rows = period.rows().values("release__category__name_th").annotate(views=Sum("views")).order_by("-views")
-    return [(r["release__category__name_th"], r["views"]) for r in rows]
+    """[(category name, views)]: three queries (sums, open days, names)."""
+    return _named(_site_wide(period, ReadershipRollup.Kind.CATEGORY, "release__category"), Category)
 
 
 def by_official(period, limit=30):
-    """[(official name, views)] summed over the releases that mention each official: one query."""
-    rows = (
-        period.rows()
-        .filter(release__officials__isnull=False)
-        .values("release__officials__name_th")
-        .annotate(views=Sum("views"))
-        .order_by("-views")[:limit]
-    )
-    return [(r["release__officials__name_th"], r["views"]) for r in rows]
+    """[(official name, views)] summed over the releases that mention each official: three queries."""
+    return _named(_site_wide(period, ReadershipRollup.Kind.OFFICIAL, "release__officials"), Official, limit)
 
 
 def by_channel(period):
-    """[(channel label, views)] in the channels' own order: one query."""
-    found = dict(period.rows().order_by().values_list("channel").annotate(total=Sum("views")))
+    """[(channel label, views)] in the channels' own order: two queries."""
+    found = _site_wide(period, ReadershipRollup.Kind.CHANNEL, "channel")
     return [(label, found.get(value, 0)) for value, label in ReleaseViewDay._meta.get_field("channel").choices]
 
 
 def fiscal_years():
-    """[(Buddhist-era fiscal year, views)], oldest first: one query (by day, folded here), cached for an hour.
-
-    The one table over every row ever written: a scan, so it is kept in the cache; past years
-    no longer change and the current one is at most an hour behind.
-    """
+    """[(Buddhist-era fiscal year, views)], oldest first, over every day ever tracked: three queries
+    (first and last day, day sums, open days), cached for an hour."""
     key = f"readership:fiscal-years:{timezone.localdate().isoformat()}"
     found = cache.get(key)
     if found is None:
+        span = ReleaseViewDay.objects.aggregate(first=Min("date"), last=Max("date"))
         totals = {}
-        for day, total in ReleaseViewDay.objects.order_by().values_list("date").annotate(total=Sum("views")):
-            totals[fiscal_year(day)] = totals.get(fiscal_year(day), 0) + total
+        if span["first"] is not None:
+            period = Period(span["first"], max(span["last"], timezone.localdate()))
+            for day, total in _site_wide(period, ReadershipRollup.Kind.TOTAL, "date").items():
+                if total:
+                    totals[fiscal_year(day)] = totals.get(fiscal_year(day), 0) + total
         found = sorted(totals.items())
         cache.set(key, found, FISCAL_CACHE_SECONDS)
     return found

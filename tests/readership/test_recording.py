@@ -103,8 +103,9 @@ class TestDirect:
         counters.record_view(view(rf, release, ip="198.51.100.1"), release)
         with CaptureQueriesContext(connection) as queries:
             counters.record_view(view(rf, release, ip="198.51.100.2"), release)
-        upsert = statements(queries)[1].lower()
-        assert upsert.startswith("insert") and "on conflict" in upsert and "do update" in upsert
+        # On PostgreSQL the UPDATE and the upsert are one statement (WITH ... INSERT); on SQLite two.
+        upsert = statements(queries)[0 if connection.vendor == "postgresql" else 1].lower()
+        assert "insert" in upsert and "on conflict" in upsert and "do update" in upsert
         assert days(release) == {(timezone.localdate(), "direct"): 2}
 
     def test_a_failed_upsert_takes_the_view_count_back(self, rf, monkeypatch):
@@ -116,7 +117,10 @@ class TestDirect:
         def fail(rows):
             raise DatabaseError("disk full")
 
-        monkeypatch.setattr(recording, "upsert_days", fail)
+        if connection.vendor == "postgresql":  # one statement: make its INSERT fail (a channel too long for the column)
+            monkeypatch.setattr(recording, "channel_of", lambda request: "x" * 20)
+        else:
+            monkeypatch.setattr(recording, "upsert_days", fail)
         assert counters.record_view(view(rf, release), release) is False
         assert stored(release) == 0 and day_total(release) == 0
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from releases.readership import rollups
 from releases.readership.models import ReleaseViewDay
 
 
@@ -19,4 +20,5 @@ class Command(BaseCommand):
             return
         before = timezone.localdate() - datetime.timedelta(days=keep - 1)
         deleted, _ = ReleaseViewDay.objects.filter(date__lt=before).delete()
+        rollups.forget(before=before)  # the reports agree with the rows that are left
         self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} daily view rows before {before.isoformat()}."))
