@@ -141,7 +141,7 @@ def test_public_list_search_ranks_highlights_and_keeps_query_count(client, corpu
     order = [keys[release.pk] for release in response.context["releases"]]
     assert order.index("abroad") < order.index("ministry")
     assert "draft" not in order
-    assert "<mark>ต่างประเทศ</mark>" in response.content.decode()
+    assert "<mark>ต่างประเทศ</mark>" in response.content.decode().replace("<wbr>", "")
 
 
 def test_public_list_without_query_stays_by_date(client, corpus, django_assert_max_num_queries):
