@@ -11,6 +11,14 @@ from .search.segmentation import segment
 from .search.vocabulary import dictionary
 
 WBR = "<wbr>"
+# Each Thai word is wrapped in a span that the stylesheet keeps whole
+# (`.thw { white-space: nowrap }`), so the only places a run can wrap are our <wbr> between the
+# spans: <wbr> alone adds opportunities, but Chromium still breaks inside words its own
+# dictionary splits ("ราย|ละเอียด", "ร่วม|มือ"); browser-tested in tests/browser/test_wordbreaks.py.
+_WORD_OPEN, _WORD_CLOSE = '<span class="thw">', "</span>"
+# A word longer than this (a very long compound) is left to the browser, so it can still wrap
+# inside a narrow screen rather than overflow.
+_LONGEST_UNBROKEN = 24
 # Thai letters, vowels, tone marks, digits, ฯ and ๆ: Thai needs no escaping, so a run found in
 # escaped text is never part of an entity (entities are ASCII).
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]+")
@@ -39,48 +47,64 @@ def thai_breaks(value):
     return mark_safe(_text(text) if len(text) <= _CACHED_LENGTH else _text_uncached(text))
 
 
-def _break_offsets(escaped):
-    """Where <wbr> goes in escaped, tag-free text: between two segmenter words of a Thai run."""
-    offsets = []
+def _runs(escaped):
+    """(start, end, words) of each Thai run in escaped, tag-free text, outside addresses."""
     for chunk in _CHUNK.finditer(escaped):
         if _ADDRESS.search(chunk.group()):
             continue
         for run in _THAI_RUN.finditer(chunk.group()):
-            at = chunk.start() + run.start()
-            for word in _words(run.group())[:-1]:
-                at += len(word)
-                offsets.append(at)
-    return offsets
+            if len(run.group()) > 1:
+                yield chunk.start() + run.start(), chunk.start() + run.end(), _words(run.group())
 
 
-def _insert(text, offsets, start=0):
-    """`text` (which begins at `start` of the whole) with <wbr> at those of `offsets` inside it."""
-    pieces, last = [], 0
-    for offset in offsets:
-        if start <= offset < start + len(text):
-            pieces.append(text[last : offset - start])
-            last = offset - start
-    pieces.append(text[last:])
-    return WBR.join(pieces)
+def _marked(words):
+    """One Thai run: each word kept whole (see _WORD_OPEN), <wbr> between them."""
+    return WBR.join(_WORD_OPEN + word + _WORD_CLOSE if 1 < len(word) <= _LONGEST_UNBROKEN else word for word in words)
 
 
 def _text_uncached(text):
     escaped = escape(text)
-    return _insert(escaped, _break_offsets(escaped))
+    pieces, last = [], 0
+    for start, end, words in _runs(escaped):
+        pieces += [escaped[last:start], _marked(words)]
+        last = end
+    pieces.append(escaped[last:])
+    return "".join(pieces)
 
 
 def _html_uncached(html):
     # _TAG.split puts the tags at odd positions. The text between them is segmented as one, so a
-    # word cut by a tag (a search highlight's <mark>) is still one word; breaks go in the text only.
+    # word cut by a tag (a search highlight's <mark>) is still one word. A run inside one text
+    # piece is marked whole; a run cut by a tag only gains its <wbr> (a span cannot cross tags).
     pieces = _TAG.split(html)
-    offsets = _break_offsets("".join(pieces[0::2]))
-    out, start = [], 0
+    texts = pieces[0::2]
+    bounds, at = [], 0
+    for text in texts:
+        bounds.append((at, at + len(text)))
+        at += len(text)
+    edits = {index: [] for index in range(len(texts))}  # per text piece: (start, end, replacement)
+    for start, end, words in _runs("".join(texts)):
+        inside = [i for i, (a, b) in enumerate(bounds) if a <= start and end <= b]
+        if inside:
+            i = inside[0]
+            edits[i].append((start - bounds[i][0], end - bounds[i][0], _marked(words)))
+            continue
+        offset = start
+        for word in words[:-1]:
+            offset += len(word)
+            i = next(i for i, (a, b) in enumerate(bounds) if a <= offset < b or (a == offset == b))
+            edits[i].append((offset - bounds[i][0], offset - bounds[i][0], WBR))
+    out = []
     for index, piece in enumerate(pieces):
         if index % 2:
             out.append(piece)
-        else:
-            out.append(_insert(piece, offsets, start))
-            start += len(piece)
+            continue
+        text, last, parts = piece, 0, []
+        for start, end, replacement in edits[index // 2]:
+            parts += [text[last:start], replacement]
+            last = end
+        parts.append(text[last:])
+        out.append("".join(parts))
     return "".join(out)
 
 

@@ -34,7 +34,7 @@ BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko
 
 def html(response):
     """The page as text, without the <wbr> line breaks between Thai words (tests/test_wordbreaks.py)."""
-    return response.content.decode().replace("<wbr>", "")
+    return re.sub(r'<wbr>|<span class="thw">(.*?)</span>', r"\1", response.content.decode())
 
 
 def titles(response):

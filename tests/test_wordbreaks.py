@@ -18,7 +18,13 @@ LONG_THAI = "กระทรวงการต่างประเทศแถ�
 
 
 def plain(html):
-    return str(html).replace("<wbr>", "")
+    """The text a reader copies: without the breaks and the word spans."""
+    return re.sub(r'<wbr>|<span class="thw">|</span>', "", str(html))
+
+
+def pieces(html):
+    """What lies between two <wbr>, word spans removed."""
+    return [plain(piece) for piece in str(html).split("<wbr>")]
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +39,9 @@ def test_breaks_fall_exactly_between_the_segmenters_words(db):
     """Every piece between two <wbr> is one or more whole words: never a break inside a word."""
     result = wordbreaks.thai_breaks(LONG_THAI)
     assert isinstance(result, SafeData)
-    assert str(result).split("<wbr>") == segment(LONG_THAI, dictionary.trie())
+    words = segment(LONG_THAI, dictionary.trie())
+    assert pieces(result) == words
+    assert str(result).count('<span class="thw">') == len(words)
     assert result.count("<wbr>") >= 3
 
 
@@ -76,9 +84,9 @@ def test_addresses_are_never_cut(db, address):
 def test_safe_html_keeps_its_tags_and_breaks_only_its_text(db):
     html = mark_safe('<p>ความร่วมมือระหว่างประเทศ <a href="https://x.go.th/ข่าวสารล่าสุด" title="ข่าวสารล่าสุด">ข่าวสารล่าสุด</a></p>')
     result = str(wordbreaks.thai_breaks(html))
-    assert plain(result) == html
+    assert plain(result) == plain(html)
     assert 'href="https://x.go.th/ข่าวสารล่าสุด" title="ข่าวสารล่าสุด"' in result
-    assert ">ข่าวสาร<wbr>ล่าสุด</a>" in result
+    assert '><span class="thw">ข่าวสาร</span><wbr><span class="thw">ล่าสุด</span></a>' in result
 
 
 def test_a_word_cut_by_a_highlight_is_still_one_word(db):
@@ -87,6 +95,7 @@ def test_a_word_cut_by_a_highlight_is_still_one_word(db):
     result = str(wordbreaks.thai_breaks(html))
     assert plain(result) == html
     assert "ต่าง<wbr>" not in result and "<wbr>ประเทศ" not in result
+    assert "<mark>ประเทศ</mark><wbr>แถลง" in result  # a break at the tag, between two words
 
 
 def test_segmentation_is_cached_per_text(db, monkeypatch):
@@ -106,7 +115,7 @@ def test_empty_and_none_are_empty_safe_strings():
 
 def test_template_filter_escapes_plain_text(db):
     rendered = Template("{% load thai %}{{ title|thai_breaks }}").render(Context({"title": "<b>ข่าวสารล่าสุด</b>"}))
-    assert rendered == "&lt;b&gt;ข่าวสาร<wbr>ล่าสุด&lt;/b&gt;"
+    assert rendered == '&lt;b&gt;<span class="thw">ข่าวสาร</span><wbr><span class="thw">ล่าสุด</span>&lt;/b&gt;'
 
 
 def test_detail_page_breaks_title_and_body_but_not_title_meta_or_json_ld(db, client, django_assert_max_num_queries):
@@ -118,7 +127,7 @@ def test_detail_page_breaks_title_and_body_but_not_title_meta_or_json_ld(db, cli
     body = re.search(r'<div class="release__body">(.*?)</div>', html, re.S).group(1)
     assert "<wbr>" in body
     head = html.split("</head>")[0]
-    assert "<wbr>" not in head
+    assert "<wbr>" not in head and "thw" not in head
     json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert json.loads(json_ld)["headline"] == LONG_THAI
 
@@ -127,7 +136,7 @@ def test_list_items_break_title_and_summary(db, client, django_assert_max_num_qu
     ReleaseFactory(title=LONG_THAI, summary="ความร่วมมือระหว่างประเทศ")
     with django_assert_max_num_queries(30):
         html = client.get(reverse("releases:list")).content.decode()
-    assert "ความร่วมมือ<wbr>ระหว่างประเทศ" in html or "ความร่วมมือ<wbr>ระหว่าง<wbr>ประเทศ" in html
+    assert "ความร่วมมือ ระหว่างประเทศ" not in html and "ความร่วมมือระหว่างประเทศ" in plain(html)
     title = re.search(r'class="release-item__title"><a [^>]*>(.*?)</a>', html).group(1)
     assert "<wbr>" in title and plain(title) == LONG_THAI
 
@@ -137,4 +146,10 @@ def test_feeds_and_the_api_carry_plain_text(db, client, url):
     ReleaseFactory(title=LONG_THAI, summary="ความร่วมมือระหว่างประเทศ", body=LONG_THAI)
     response = client.get(url)
     assert response.status_code == 200
-    assert LONG_THAI in response.content.decode() and b"wbr" not in response.content
+    assert LONG_THAI in response.content.decode() and b"wbr" not in response.content and b"thw" not in response.content
+
+
+def test_a_word_too_long_for_a_narrow_screen_is_left_to_the_browser(db, monkeypatch):
+    monkeypatch.setattr(wordbreaks, "_words", lambda run: (run[:30], run[30:]))
+    result = str(wordbreaks.thai_breaks("ก" * 40))
+    assert result == "ก" * 30 + '<wbr><span class="thw">' + "ก" * 10 + "</span>"
