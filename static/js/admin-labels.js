@@ -21,6 +21,11 @@
   }
   function all() {
     document.querySelectorAll("span.select2-container").forEach(name);
+    // Select2's "clear all" cross sits directly inside its list of choices (not a list item):
+    // a mouse-only control, so hidden from assistive technology as its per-choice crosses are.
+    document.querySelectorAll("ul.select2-selection__rendered > span.select2-selection__clear").forEach(function (el) {
+      el.setAttribute("aria-hidden", "true");
+    });
   }
   document.addEventListener("DOMContentLoaded", function () {
     all();

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.test_admin_photos import signed_in_page
-from tests.factories import ReleaseAttachmentFactory, ReleaseFactory, ReleaseImageFactory
+from tests.factories import OfficialFactory, ReleaseAttachmentFactory, ReleaseFactory, ReleaseImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,7 +20,7 @@ def serious_violations(page):
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
-        (v["impact"], v["id"], [node["target"] for node in v["nodes"]][:5])
+        (v["impact"], v["id"], [(node["target"], node["failureSummary"], node["html"][:300]) for node in v["nodes"]][:5])
         for v in result["violations"] if v["impact"] in ("critical", "serious")
     ]
 
@@ -28,6 +28,7 @@ def serious_violations(page):
 @pytest.mark.parametrize("screen", ["add", "change", "changelist"])
 def test_release_admin_has_no_critical_or_serious_axe_violation(new_page, live_server, screen):
     release = ReleaseFactory(draft=True)
+    release.officials.add(OfficialFactory(), OfficialFactory())  # select2's chosen items too
     ReleaseImageFactory(release=release)
     ReleaseAttachmentFactory(release=release)
     page = signed_in_page(new_page, live_server, width=1366, height=900)
