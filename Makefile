@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 export PYTHAINLP_READ_ONLY := 1
 export PYTHAINLP_OFFLINE := 1
 
-.PHONY: run test test-postgres test-browser serve check-python install migrate samples check clean messages
+.PHONY: run test test-postgres test-browser serve check-python install migrate samples check clean messages audit
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -55,6 +55,12 @@ serve: install
 	{ $(PY) manage.py run_huey & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn -c config/gunicorn.py; }
+
+# Lighthouse, axe-core and the Nu HTML checker against a production-like local site with the
+# sample data (scratch database and media; port 8104 unless NEWSROOM_AUDIT_PORT). Needs node/npm,
+# java and /usr/bin/chromium; the npm tools install into scripts/audit-tools/node_modules. docs/audit.md.
+audit: install
+	$(PY) scripts/audit.py
 
 test: install
 	$(PY) -m pytest

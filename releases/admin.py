@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -25,6 +26,7 @@ from .taxonomy.admin import ReleaseTaxonomyMixin
 from .video.admin import ReleaseVideoInline
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
+from .images.widgets import PhotoFileInput
 from .models import Category, Official, Position, Release, ReleaseImage
 from .security import audit
 
@@ -40,12 +42,18 @@ _IMAGE_ACCEPT = {"accept": "image/jpeg,image/png,image/webp,image/gif"}
 
 class ReleaseImageForm(forms.ModelForm):
     # Validated by content through the image pipeline; the error names the reason.
-    image = images.ImageUploadField(label=_("image"), widget=forms.ClearableFileInput(attrs=_IMAGE_ACCEPT))
+    image = images.ImageUploadField(label=_("image"), widget=PhotoFileInput(attrs=_IMAGE_ACCEPT))
 
     class Meta:
         model = ReleaseImage
         fields = ["image", "alt_text", "caption", "credit", "order"]
         labels = {"alt_text": _("alt text (required to publish)")}  # in words, not only a tooltip
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if isinstance(upload, UploadedFile):  # a new file, not the stored one
+            self.instance.original_name = images.original_name(upload.name)
+        return upload
 
 
 class ReleaseImageFormSet(forms.BaseInlineFormSet):
@@ -79,17 +87,9 @@ class ReleaseImageInline(admin.TabularInline):
     form = ReleaseImageForm
     formset = ReleaseImageFormSet
     extra = 1
-    fields = ["preview", "image", "alt_text", "caption", "credit", "order"]
-    readonly_fields = ["preview"]
+    # The current photo (thumbnail and original file name) is shown by the image field's widget.
+    fields = ["image", "alt_text", "caption", "credit", "order"]
     ordering = ["order", "pk"]
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        if not obj or not obj.pk or not obj.image:
-            return "—"
-        thumb = obj.rendition("thumb", "jpeg") or {"url": obj.image.url, "width": obj.width, "height": obj.height}
-        html = '<img src="{}" alt="{}" class="admin-thumb" width="{}" height="{}">'
-        return format_html(html, thumb["url"], obj.alt_text, thumb["width"], thumb["height"])
 
 
 class PositionInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 """Newsroom's domain: releases, their photos, categories, officials and their positions."""
 
 import datetime
+import os
 import re
 
 from django.conf import settings
@@ -370,6 +371,9 @@ class ReleaseImage(models.Model):
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
     # Generated sizes: {"thumb": {"webp": path, "jpeg": path, "width": w, "height": h}, ...}
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The name the file had on the editor's computer (or in the import folder): the stored name is
+    # a UUID that means nothing to an editor. Empty on rows from before it was kept.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["renditions"])
@@ -386,6 +390,11 @@ class ReleaseImage(models.Model):
         # A newly assigned file goes through the pipeline (validate, clean, renditions) first.
         with storing(self, kwargs.get("using")):
             super().save(*args, **kwargs)
+
+    @property
+    def file_name(self):
+        """The photo's file name for editors: as uploaded, else the stored name's last part."""
+        return self.original_name or (os.path.basename(self.image.name) if self.image else "")
 
     @property
     def display_caption(self):

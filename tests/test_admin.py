@@ -1,6 +1,7 @@
 """The editors' panel: roles enforced on the server, Thai dates, preview, history."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases.models import Release
-from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory, login_verified, make_user, tomorrow
+from tests.factories import (
+    CategoryFactory, OfficialFactory, ReleaseAttachmentFactory, ReleaseFactory, ReleaseImageFactory, login_verified, make_user,
+    tomorrow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +151,37 @@ class TestPhotoTable:
         release = ReleaseFactory(draft=True)
         page = editor_client.get(change_url(release)).content.decode()
         assert "คำอธิบายภาพ (alt text) (ต้องมีจึงจะเผยแพร่ได้)" in page
+
+
+    @pytest.mark.parametrize("with_rows", [False, True])
+    def test_every_field_of_the_photo_and_document_tables_has_a_visible_label(self, editor_client, with_rows):
+        """Each input in a tabular inline has its own <label for>, not only the column's heading."""
+        release = ReleaseFactory(draft=True)
+        if with_rows:
+            ReleaseImageFactory(release=release)
+            ReleaseAttachmentFactory(release=release)
+        page = editor_client.get(change_url(release)).content.decode()
+        labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
+        for group in ("images-group", "attachments-group"):
+            table = page[page.index(f'id="{group}"'):]
+            table = table[: table.index("</table>")]
+            inputs = re.findall(r"<(?:input|select|textarea)\b[^>]*>", table)
+            visible = [tag for tag in inputs if 'type="hidden"' not in tag and "__prefix__" not in tag]
+            assert visible
+            for tag in visible:
+                assert re.search(r'id="([^"]+)"', tag).group(1) in labelled, tag
+
+    def test_help_text_is_in_words_where_aria_describedby_points(self, editor_client):
+        """No aria-describedby names an id the page lacks (Django's tabular inline shows help only as a tooltip)."""
+        release = ReleaseFactory(draft=True)
+        ReleaseImageFactory(release=release)
+        page = editor_client.get(change_url(release)).content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        described = re.findall(r'aria-describedby="([^"]+)"', page)
+        assert any("images-0-alt_text" in value for value in described)
+        for value in described:
+            assert set(value.split()) <= ids, value
+        assert "Required before publishing" in page or "ต้องมี" in page
 
 
 class TestPublisher:

@@ -3,6 +3,7 @@
 import gzip
 
 from tests.factories import ReleaseFactory
+from tests.test_wordbreaks import plain  # page text without the <wbr> between Thai words
 
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 
@@ -14,7 +15,7 @@ def test_public_pages_are_compressed_for_clients_that_accept_it(client, db):
         assert response.status_code == 200, url
         assert response["Content-Encoding"] == "gzip", url
         assert "Accept-Encoding" in response["Vary"], url
-    assert "ข่าวทดสอบการบีบอัด" in gzip.decompress(client.get("/", **GZIP).content).decode()
+    assert "ข่าวทดสอบการบีบอัด" in plain(gzip.decompress(client.get("/", **GZIP).content).decode())
 
 
 def test_not_compressed_without_accept_encoding(client, db):
@@ -36,7 +37,7 @@ def test_a_signed_in_user_gets_public_pages_uncompressed(editor_client):
 
 def test_the_sign_in_page_with_its_csrf_token_is_not_compressed(client, db):
     response = client.get("/admin/login/", **GZIP)
-    assert "csrfmiddlewaretoken" in response.content.decode()
+    assert "csrfmiddlewaretoken" in plain(response.content.decode())
     assert not response.has_header("Content-Encoding")
 
 

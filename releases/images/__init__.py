@@ -14,12 +14,14 @@ from .storage import (
     attach_image,
     cleaned_file,
     delete_files,
+    original_name,
     stored_names,
     write_files,
 )
 
 __all__ = [
     "ImageInfo", "ImageRejected", "ImageStorageError", "ImageUploadField", "STORAGE_FAILED_MESSAGE", "attach_image",
-    "cleaned_file", "delete_files", "encoded_files", "find_orphans", "logger", "max_bytes", "max_pixels", "picture", "prepare_image",
+    "cleaned_file", "delete_files", "encoded_files", "find_orphans", "logger", "max_bytes", "max_pixels", "original_name", "picture",
+    "prepare_image",
     "rendition", "stored_names", "validate_image", "write_files",
 ]

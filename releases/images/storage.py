@@ -6,6 +6,7 @@ officials' portraits). No model imports: rows are passed in, and the one model t
 """
 
 import logging
+import os
 import re
 import uuid
 from contextlib import contextmanager
@@ -203,10 +204,17 @@ def attach_image(release, fileobj, filename, *, alt_text="", caption="", order=0
     prepared = prepare_image(fileobj, filename)
     upload = File(fileobj, name=filename)
     stash_prepared(upload, prepared)
-    row = apps.get_model("releases", "ReleaseImage")(release=release, alt_text=alt_text, caption=caption, order=order)
+    row = apps.get_model("releases", "ReleaseImage")(
+        release=release, alt_text=alt_text, caption=caption, order=order, original_name=original_name(filename)
+    )
     set_stored_name(row, "image", upload)  # the descriptor wraps it as an uncommitted file on read
     row.save()
     return row
+
+
+def original_name(filename):
+    """An upload's own file name, as the editor knows it (no folders), cut to fit its column."""
+    return os.path.basename(str(filename or "").replace("\\", "/"))[:255]
 
 
 def cleaned_file(upload, name="image"):

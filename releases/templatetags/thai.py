@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import thai
+from .. import thai, wordbreaks
 
 register = template.Library()
 
@@ -43,3 +43,9 @@ def thai_digits(value):
 @register.filter
 def arabic_digits(value):
     return thai.to_arabic_digits(str(value))
+
+
+@register.filter(is_safe=True)
+def thai_breaks(value):
+    """<wbr> between Thai words (releases/wordbreaks.py): plain text is escaped first, safe HTML keeps its tags."""
+    return wordbreaks.thai_breaks(value)

@@ -5,6 +5,7 @@
     var form = area.form;
     var preview = document.createElement("div");
     preview.className = "body-preview release__body";
+    preview.setAttribute("role", "region");  // aria-label is allowed on a region, not on a bare div
     preview.setAttribute("aria-live", "polite");
     preview.setAttribute("aria-label", area.getAttribute("data-preview-label") || "Preview");
     preview.lang = "th";

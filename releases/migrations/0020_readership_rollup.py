@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0020_release_taxonomy_history'),
+        ('releases', '0019_release_taxonomy_history'),
     ]
 
     operations = [
