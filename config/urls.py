@@ -16,8 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The second sign-in step (set-up, code) that every admin page requires.
     path("two-factor/", include("releases.security.urls")),
-    # CSRF-exempt: the worst a forged request can do is switch a reader's language, and
-    # without a token in every page the public pages stay identical for all, so cacheable.
+    # The old language switch (cookie), CSRF-exempt: releases/languages.py says why.
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("releases.api.urls")),
     path("robots.txt", robots_txt, name="robots"),
