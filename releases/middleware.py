@@ -1,4 +1,4 @@
-"""Site-wide request handling: Thai first unless the reader chose English, the security headers Django lacks, database outages."""
+"""Site-wide request handling: the page's language (Thai first, English under /en/), the security headers Django lacks, database outages."""
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -9,26 +9,25 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from . import outages
+from . import languages, outages
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
-    """LocaleMiddleware without the browser's Accept-Language.
+    """LocaleMiddleware without the browser's Accept-Language: the readers' pages are in the
+    language of their URL (Thai unprefixed, English under /en/); other addresses (the admin, the
+    API) follow the language switch's cookie, as every page once did (releases/languages.py).
 
     Many Thai readers' phones are set to English; they still expect a Thai ministry's site
-    in Thai. Only the language switch's cookie changes it, so a page varies by that cookie
-    alone (never by Accept-Language), which also keeps page caches small.
+    in Thai, so the header is never read.
     """
 
     def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(languages.request_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        # The page depends on the language cookie: shared caches must key on cookies.
+        # Off the readers' pages the language comes from the cookie, and a staff session changes
+        # what pages may be cached: shared caches must key on cookies.
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

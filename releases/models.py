@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, override
 
 from . import body as body_text, thai
 from .images.rendering import rendition
@@ -256,6 +256,11 @@ class Release(LifecycleFields, models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:detail", args=[self.pk, self.url_slug])
+
+    def url_in_its_language(self):
+        """The release's URL in the interface of its own language (Thai unprefixed, English under /en/)."""
+        with override(self.language):
+            return self.get_absolute_url()
 
     @property
     def url_slug(self):

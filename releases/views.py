@@ -104,6 +104,13 @@ class ReleaseListView(ReleaseListMixin, PublishedReleaseMixin, FilterView):
         return list(featured[:FEATURED_SHOWN])
 
 
+def translated_pair(request, release, translation):
+    """hreflang links of a translated release: each language's version in that language's interface."""
+    if translation is None:
+        return None
+    return {item.language: request.build_absolute_uri(item.url_in_its_language()) for item in (release, translation)}
+
+
 def _officials_with_positions():
     return Prefetch("officials", queryset=Official.objects.prefetch_related("positions"))
 
@@ -186,7 +193,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             older=link_to(release.older),
             newer=link_to(release.newer),
             translation=translation,
-            translation_url=self.request.build_absolute_uri(translation.get_absolute_url()) if translation else None,
+            translation_url=self.request.build_absolute_uri(translation.url_in_its_language()) if translation else None,
+            alternates=translated_pair(self.request, release, translation),
             views=counters.displayed_views(release),
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),

@@ -37,6 +37,17 @@ def video_provider(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _thai_interface():
+    """Each test starts in Thai: a request to an /en/ page leaves English active in the thread, and
+    URLs reversed afterwards would carry the prefix."""
+    from django.utils import translation
+
+    translation.activate("th")
+    yield
+    translation.activate("th")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import caches
 

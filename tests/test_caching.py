@@ -80,13 +80,19 @@ class TestHits:
         assert get(client, official.get_absolute_url())["X-Page-Cache"] == "hit"
 
     def test_each_language_has_its_own_copy(self, client, settings):
-        ReleaseFactory()
-        thai_page = get(client, "/")
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        english = get(client, "/")
-        assert english["X-Page-Cache"] == "miss"
-        assert english["Content-Language"] == "en" and thai_page["Content-Language"] == "th"
-        assert get(client, "/").content == english.content
+        release = ReleaseFactory()
+        for thai_url in ("/", release.get_absolute_url(), "/officials/"):
+            thai_page = get(client, thai_url)
+            english = get(client, f"/en{thai_url}")
+            assert english["X-Page-Cache"] == "miss"
+            assert english["Content-Language"] == "en" and thai_page["Content-Language"] == "th"
+            assert english.content != thai_page.content
+            assert get(client, f"/en{thai_url}").content == english.content
+            # The old cookie does not reach the Thai address's copy, in either direction.
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+            again = get(client, thai_url)
+            assert again["X-Page-Cache"] == "hit" and again.content == thai_page.content
+            del client.cookies[settings.LANGUAGE_COOKIE_NAME]
 
     def test_query_strings_are_separate_pages(self, client):
         for _ in range(25):

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from tests.factories import CategoryFactory, OfficialFactory, ReleaseFactory
 
@@ -68,12 +67,15 @@ class TestLatest:
         assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == settings.SITE_NAME
 
     def test_feed_titles_follow_the_language(self, client, archive):
-        assert "ข่าวประชาสัมพันธ์" in ET.fromstring(client.get("/feeds/latest/rss/").content).findtext("channel/title")
-        with translation.override("en"):
-            client.cookies.load({"django_language": "en"})
-            channel = ET.fromstring(client.get("/feeds/latest/rss/").content).find("channel")
+        channel = ET.fromstring(client.get("/feeds/latest/rss/").content).find("channel")
+        assert "ข่าวประชาสัมพันธ์" in channel.findtext("title")
+        assert channel.findtext("item/link").startswith("http://testserver/releases/")
+        # The English variant lives under /en/ and links to the English pages.
+        channel = ET.fromstring(client.get("/en/feeds/latest/rss/").content).find("channel")
         assert "press releases" in channel.findtext("title")
         assert channel.findtext("language") == "en"
+        assert channel.findtext("link") == "http://testserver/en/"
+        assert channel.findtext("item/link").startswith("http://testserver/en/releases/")
 
     def test_guid_survives_a_new_title(self, client, db):
         release = ReleaseFactory(title="ชื่อเดิม")

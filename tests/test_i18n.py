@@ -62,7 +62,7 @@ class TestDefaultAndSwitch:
         assert '<html lang="th">' in page
         assert "<h1>ข่าวประชาสัมพันธ์</h1>" in page
         assert "29 ก.ย. 2564" in page
-        assert 'name="language" value="en"' in page
+        assert '<a href="http://testserver/en/" hreflang="en" lang="en">English</a>' in page
 
     def test_an_english_browser_still_gets_thai(self, client):
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
@@ -74,36 +74,49 @@ class TestDefaultAndSwitch:
         client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "xx"})
         assert '<html lang="th">' in client.get("/").content.decode()
 
-    def test_english_switch_needs_no_token_and_returns_to_the_page(self):
-        release = ReleaseFactory(release_date=datetime.date(2021, 9, 29))
+    def test_the_old_switch_sets_the_cookie_and_lands_on_the_english_url(self):
+        thai_url = ReleaseFactory(release_date=datetime.date(2021, 9, 29)).get_absolute_url()
         client = Client(enforce_csrf_checks=True)
-        response = client.post("/i18n/setlang/", {"language": "en", "next": release.get_absolute_url()})
+        response = client.post("/i18n/setlang/", {"language": "en", "next": thai_url})
         assert response.status_code == 302
-        assert response["Location"] == release.get_absolute_url()
+        assert response["Location"] == f"/en{thai_url}"
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-        page = client.get(release.get_absolute_url()).content.decode()
+        page = client.get(response["Location"]).content.decode()
         assert '<html lang="en">' in page
         assert "29 September 2021" in page
-        assert "Officials" in page and 'name="language" value="th"' in page
+        assert "Officials" in page and f'<a href="http://testserver{thai_url}" hreflang="th" lang="th">' in page
         # The release keeps its own language whatever the interface's.
         assert '<article class="release" lang="th"' in page
 
-    def test_english_list_dates_and_back_to_thai(self):
+    def test_the_old_switch_back_to_thai_from_an_english_url_with_its_query(self):
+        client = Client()
+        client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+        response = client.post("/i18n/setlang/", {"language": "th", "next": "/en/officials/?page=2"})
+        assert response["Location"] == "/officials/?page=2"
+
+    def test_english_list_dates_at_en_and_thai_at_the_thai_url(self):
         ReleaseFactory(release_date=datetime.date(2021, 9, 29))
         client = Client()
-        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        assert "29 Sep 2021" in client.get("/").content.decode()
-        client.post("/i18n/setlang/", {"language": "th", "next": "/"})
+        assert "29 Sep 2021" in client.get("/en/").content.decode()
         assert "29 ก.ย. 2564" in client.get("/").content.decode()
 
     def test_switch_refuses_to_redirect_off_site(self):
         response = Client().post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
-        assert response["Location"] == "/"
+        assert response["Location"] == "/en/"
 
-    def test_every_page_has_the_switch_and_the_current_path_as_next(self, client):
+    def test_every_page_links_to_itself_in_the_other_language_with_its_query(self, client):
         page = client.get("/officials/?page=1").content.decode()
-        assert 'action="/i18n/setlang/"' in page
-        assert 'name="next" value="/officials/?page=1"' in page
+        assert '<a href="http://testserver/en/officials/?page=1" hreflang="en" lang="en">English</a>' in page
+        page = client.get("/en/officials/?page=1").content.decode()
+        assert '<a href="http://testserver/officials/?page=1" hreflang="th" lang="th">ภาษาไทย</a>' in page
+
+    def test_an_unknown_address_keeps_the_cookie_and_the_switch_form(self, client):
+        client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+        response = client.get("/no-such-page/")
+        page = response.content.decode()
+        assert response.status_code == 404 and '<html lang="en">' in page
+        assert 'action="/i18n/setlang/"' in page and 'name="next" value="/no-such-page/"' in page
+        assert "hreflang" not in page.split("</head>")[0]
 
     def test_admin_shows_in_thai(self, client):
         login_verified(client, make_user("editor", role="Editor"))

@@ -152,9 +152,11 @@ class TestList:
         assert sorted(titles(client.get("/"))) == ["Only in English", "ข่าวภาษาไทย"]
         page = html(client.get("/"))
         assert '<span class="lang-badge">English</span>' in page and page.count('class="lang-badge"') == 1
+        # The English interface is the one at /en/; a cookie does not change the Thai address's list.
         client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
-        assert sorted(titles(client.get("/"))) == ["Only in English", "The English version"]
-        assert sorted(titles(client.get("/", {"language": "all"}))) == ["Only in English", "The English version", "ข่าวภาษาไทย"]
+        assert sorted(titles(client.get("/"))) == ["Only in English", "ข่าวภาษาไทย"]
+        assert sorted(titles(client.get("/en/"))) == ["Only in English", "The English version"]
+        assert sorted(titles(client.get("/en/", {"language": "all"}))) == ["Only in English", "The English version", "ข่าวภาษาไทย"]
 
     def test_a_search_alone_leaves_the_filter_panel_folded(self, client):
         ReleaseFactory(title="ประชุมอาเซียน")
@@ -397,14 +399,21 @@ class TestDetail:
     def test_translation_link_and_hreflang_only_when_the_translation_is_public(self, client):
         english = ReleaseFactory(language="en", title="Thailand and the US")
         thai_release = ReleaseFactory(title="ไทยและสหรัฐฯ", translation=english)
-        page = html(client.get(thai_release.get_absolute_url()))
-        assert f'hreflang="en" href="http://testserver{english.get_absolute_url()}"' in page
-        assert 'hreflang="th"' in page and "Read in English" in page
-        # The link works from the other side too.
-        assert "อ่านฉบับภาษาไทย" in html(client.get(english.get_absolute_url()))
+        thai_url, english_url = thai_release.get_absolute_url(), f"/en{english.get_absolute_url()}"
+        page = html(client.get(thai_url)).replace("\n", "")
+        # Each language's version in its own language's interface, on both pages of the pair.
+        pair = (f'<link rel="alternate" hreflang="th" href="http://testserver{thai_url}">'
+                f'<link rel="alternate" hreflang="en" href="http://testserver{english_url}">'
+                f'<link rel="alternate" hreflang="x-default" href="http://testserver{thai_url}">')
+        assert pair in page
+        assert f'<a href="http://testserver{english_url}" hreflang="en" lang="en">Read in English</a>' in page
+        page = html(client.get(english_url)).replace("\n", "")
+        assert pair in page and "อ่านฉบับภาษาไทย" in page
         Release.objects.filter(pk=english.pk).update(publish_at=tomorrow())
-        page = html(client.get(thai_release.get_absolute_url()))
-        assert "hreflang" not in page and "Read in English" not in page
+        page = html(client.get(thai_url))
+        assert "Read in English" not in page
+        # Without a public translation: the same page in both interfaces.
+        assert f'<link rel="alternate" hreflang="en" href="http://testserver/en{thai_url}">' in page
 
     def test_social_meta_canonical_and_json_ld(self, client):
         release = ReleaseFactory(title='ข่าว </script><script>alert(1)</script> "quoted"', summary="สรุป & ย่อ")
@@ -634,13 +643,13 @@ def audit(page):
 
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_pages_are_well_formed_and_accessible(client, language):
-    client.cookies.load({"django_language": language})
+    prefix = "/en" if language == "en" else ""
     releases = make_archive(3)
     english = ReleaseFactory(language="en", translation=releases[1])
     official = releases[1].officials.first()
     for url in ("/", "/?year=abc&date_from=x", releases[1].get_absolute_url(), english.get_absolute_url(), "/officials/",
                 official.get_absolute_url(), "/releases/999999/nope/"):
-        page = audit(html(client.get(url)))
+        page = audit(html(client.get(prefix + url)))
         assert page.problems == [] and page.stack == [], (url, page.problems, page.stack)
         assert page.html_lang == language, url
         assert len(page.ids) == len(set(page.ids)), (url, "duplicate ids")

@@ -17,11 +17,13 @@ def release_context(release, language):
     """What a message shows of one release: title, Buddhist-era date, summary, lead photo and link, all absolute."""
     image = release.lead_image
     photo = image.rendition("display") if image else None
+    with translation.override(language):  # the release page in the subscriber's interface (English under /en/)
+        url = release.get_absolute_url()
     return {
         "title": release.title,
         "date": thai.format_date(release.release_date, "long", language),
         "summary": release.summary,
-        "url": links.absolute(release.get_absolute_url()),
+        "url": links.absolute(url),
         "photo_url": links.absolute(photo["url"]) if photo else "",
         "photo_alt": image.alt_text if image else "",
     }

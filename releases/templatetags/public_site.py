@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..languages import language_urls
 from ..thai import page_language
 
 register = template.Library()
@@ -42,3 +43,15 @@ def localized_title(position):
 @register.simple_tag
 def site_name():
     return settings.SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def page_in_languages(context):
+    """This page's absolute URL in each interface language ({} off the readers' pages), for the
+    hreflang links and the language switch; worked out once per request."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    if not hasattr(request, "page_in_languages"):
+        request.page_in_languages = language_urls(request)
+    return request.page_in_languages

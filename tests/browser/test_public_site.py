@@ -130,20 +130,26 @@ def test_phone_search_shows_results_before_the_filters(live_server, new_page, si
 
 def test_english_switch_and_back(live_server, new_page, site):
     page = new_page()
-    page.goto(live_server.url + site["main"].get_absolute_url())
+    thai_url = site["main"].get_absolute_url()
+    page.goto(live_server.url + thai_url + "?utm_source=line")
     assert page.locator("html").get_attribute("lang") == "th"
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_function("document.documentElement.lang === 'en'")
-    assert page.url.endswith(site["main"].get_absolute_url())
+    # The same release at its English address; the switch is a plain link, no cookie set.
+    assert page.url == f"{live_server.url}/en{thai_url}"
+    assert all(cookie["name"] != "django_language" for cookie in page.context.cookies())
     assert page.locator(".release .meta time").inner_text() == "29 September 2021"
     assert page.get_by_role("heading", name="Officials in this release").is_visible()
     assert page.locator(".release").get_attribute("lang") == "th"
-    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Press releases", exact=True).first.click()
+    page.wait_for_url(f"{live_server.url}/en/")
     assert page.locator("h1").inner_text() == "Press releases"
     assert "29 Sep 2021" in page.locator(".release-list").inner_text()
-    page.get_by_role("button", name="ภาษาไทย").click()
+    page.get_by_role("link", name="ภาษาไทย", exact=True).click()
     page.wait_for_function("document.documentElement.lang === 'th'")
+    assert page.url == f"{live_server.url}/"
     assert page.locator("h1").inner_text() == "ข่าวประชาสัมพันธ์"
+    assert page.csp_errors == []
 
 
 def test_thai_font_styles_and_keyboard_focus(live_server, new_page, site):

@@ -43,9 +43,11 @@ def test_release_message_is_utf8_mime_with_thai_in_both_parts(smtp):
 
 
 def test_english_subscriber_gets_english_words_and_dates(smtp):
-    _subscriber, _release, message = sent_release(smtp, language="en")
+    _subscriber, release, message = sent_release(smtp, language="en")
     text, html = text_and_html(message)
     assert "29 September 2021" in text and "Read the release" in html and "Unsubscribe" in html
+    # The release's page in the English interface.
+    assert f"https://news.example.go.th/en{release.get_absolute_url()}" in text
 
 
 def test_every_message_has_one_click_unsubscribe_headers(smtp):
