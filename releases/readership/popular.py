@@ -1,4 +1,4 @@
-"""The public "most read this week" block: five public releases, cached with the page-cache generation."""
+"""The public "most read this week" block: five public releases, a fragment per content generation (fragments.py)."""
 
 import datetime
 
