@@ -102,9 +102,11 @@ def views_sum(db):
 
 
 def detail_paths(db, limit=3000):
+    """Addresses of `limit` public releases in random order (every public release with limit=None)."""
     now = "now()" if db.kind == "postgresql" else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     order = "random()"
-    rows = db.query(f"SELECT id, slug FROM releases_release WHERE status = 'published' AND publish_at <= {now} ORDER BY {order} LIMIT {limit}")
+    limited = f" LIMIT {limit}" if limit else ""
+    rows = db.query(f"SELECT id, slug FROM releases_release WHERE status = 'published' AND publish_at <= {now} ORDER BY {order}{limited}")
     return [f"/releases/{pk}/{urllib.parse.quote(slug or 'release')}/" for pk, slug in rows]
 
 
@@ -254,6 +256,8 @@ def wrk(port, paths, seconds, connections, workdir):
 
 def endpoints(db, size, only):
     details = detail_paths(db)
+    # The long tail: readers from search engines and crawlers spread over the whole archive.
+    every_release = detail_paths(db, limit=None)
     search = [f"/?q={urllib.parse.quote(word)}&n={{n}}" for word in SEARCH_WORDS]
     all_endpoints = {
         "constant 2 KB": (["/bench/constant/"], "none"),
@@ -261,6 +265,7 @@ def endpoints(db, size, only):
         "list page 1": (["/"], "none"),
         "list page 200": (["/?page=200"], "none"),
         "detail (3,000 rotating, counted)": (details, "views"),
+        "detail (all releases rotating, counted)": (every_release, "views"),
         # A burst: everyone reads the same few releases (a crisis statement shared on LINE).
         "detail (20 hot, counted)": (details[:20], "views"),
         "search (uncached)": (search, "none"),
@@ -351,14 +356,17 @@ def plan(args, workdir):
     configs = [
         {"db": db("postgresql", small), "size": small, "mode": "direct", "cache": True},
         {"db": db("postgresql", small), "size": small, "mode": "direct", "cache": False,
-         "only": {"constant", "minimal", "list", "detail (3,000"}},
+         "only": {"constant", "minimal", "list", "detail (3,000", "detail (all", "search"}},
         {"db": db("postgresql", small), "size": small, "mode": "buffered", "cache": True,
          "only": {"constant", "minimal", "list page 1", "detail"}},
         {"db": db("sqlite", small), "size": small, "mode": "direct", "cache": True},
+        {"db": db("sqlite", small), "size": small, "mode": "direct", "cache": False,
+         "only": {"constant", "minimal", "list", "detail (3,000", "detail (all", "search"}},
     ]
     if large:
         configs += [
             {"db": db("postgresql", large), "size": large, "mode": "direct", "cache": True},
+            {"db": db("postgresql", large), "size": large, "mode": "direct", "cache": False, "only": {"constant", "search"}},
             {"db": db("sqlite", large), "size": large, "mode": "direct", "cache": True,
              "only": {"constant", "minimal", "list", "detail (20", "search"}},
         ]

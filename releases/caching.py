@@ -176,6 +176,9 @@ def register():
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_save_{model.__name__}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_delete_{model.__name__}")
     m2m_changed.connect(_content_changed, sender=Release.officials.through, dispatch_uid="page_cache_officials")
+    # A release's countries and topics are on its page and decide its related releases (releases/fragments.py).
+    m2m_changed.connect(_content_changed, sender=Release.countries.through, dispatch_uid="page_cache_countries")
+    m2m_changed.connect(_content_changed, sender=Release.topics.through, dispatch_uid="page_cache_topics")
 
 
 def guarded_token():

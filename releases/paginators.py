@@ -3,6 +3,8 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
+from . import fragments
+
 
 class CappedPaginator(Paginator):
     """Counts at most cap + 1 rows (`SELECT count(*) FROM (… LIMIT cap + 1)`, no ordering);
@@ -48,7 +50,23 @@ class LateRowPaginator(Paginator):
     """A page's rows found by their ids first: `WHERE id IN (SELECT id … ORDER BY … LIMIT n
     OFFSET m)`, still one query. The ids come from the public newest-first index alone
     (`release_published_newest_idx`, partial on published releases), so page 500 no longer
-    fetches the 10,000 rows before it just to check their status (docs/performance.md)."""
+    fetches the 10,000 rows before it just to check their status (docs/performance.md).
+
+    With `fragment` (what the list depends on besides the content generation: its address, filters
+    and the reader's language) the count and each page's ids are kept as fragments
+    (releases/fragments.py): the language-aware count was most of an uncached list page's time.
+    The page's rows are still read through the list's own queryset, so a stale id can never show
+    a release that is not public."""
+
+    def __init__(self, object_list, per_page, fragment=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.fragment = fragment
+
+    @cached_property
+    def count(self):
+        if self.fragment is None:
+            return Paginator.count.func(self)
+        return fragments.cached("list-count", self.fragment, lambda: Paginator.count.func(self))
 
     def page(self, number):
         number = self.validate_number(number)
@@ -56,5 +74,14 @@ class LateRowPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        rows = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+        if self.fragment is None:
+            return self._get_page(rows, number, self)
+        read = []
+
+        def page_ids():  # a miss reads the rows in the same one query and keeps their ids
+            read.extend(rows)
+            return [row.pk for row in read]
+
+        ids = fragments.cached("list-ids", (*self.fragment, number), page_ids)
+        return self._get_page(read or self.object_list.filter(pk__in=ids), number, self)

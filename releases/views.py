@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import counters, search, thai
+from . import counters, fragments, search, thai
 from .filters import ReleaseFilter
 from .attachments.presentation import media_objects
 from .attachments.search import note_document_matches
@@ -56,6 +56,13 @@ class ReleaseListMixin(PageRangeMixin):
     paginate_by = 20
     paginator_class = LateRowPaginator
     context_object_name = "releases"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # What the list depends on besides the content generation (the page number is added by the paginator).
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        fragment = (self.request.path, thai.page_language(), query.urlencode())
+        return super().get_paginator(queryset, per_page, fragment=fragment, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -187,7 +194,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             lead_image=lead_image,
             og_image=self.request.build_absolute_uri(picture(lead_image, "display")["src"]) if lead_image else None,
             mentioned=[(o, o.position_on(release.release_date)) for o in release.officials.all()],
-            related=related_to(release, Release.objects.only(*LINK_FIELDS), countries, topics),
+            related=related_releases(release, countries, topics, shared=self.preview_release is None),
             countries=countries,
             topics=topics,
             older=link_to(release.older),
@@ -206,6 +213,18 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             most_read=most_read_this_week(thai.page_language()),
         )
         return context
+
+
+def related_releases(release, countries, topics, shared=True):
+    """related_to() as links, once per generation (it was the detail page's costliest query).
+    shared=False (the admin's preview, maybe of unsaved changes) computes without the cache."""
+
+    def links():
+        found = related_to(release, Release.objects.only(*LINK_FIELDS), countries, topics)
+        return [{field: getattr(item, field) for field in LINK_FIELDS} for item in found]
+
+    rows = fragments.cached("related", (release.pk,), links) if shared else links()
+    return [Release(**data) for data in rows]
 
 
 def link_to(data):

@@ -18,6 +18,7 @@ from tests.factories import (
     PositionFactory,
     ReleaseFactory,
     ReleaseImageFactory,
+    committed,
     login_verified,
     make_user,
     tomorrow,
@@ -28,7 +29,11 @@ pytestmark = pytest.mark.django_db
 
 # The featured notices (list) and "most read this week" (home and detail pages) add one query each when not cached.
 LIST_BUDGET = 6
-DETAIL_BUDGET = 9  # with the documents and the videos; without the counter's UPDATE, which the counter's own tests budget
+# With the documents and the videos; without the counter's UPDATE, which the counter's own tests budget.
+# The first reader of a content generation computes "most read" and the related releases (fragments,
+# releases/fragments.py: the related releases take a second query when fewer than four share anything).
+DETAIL_BUDGET = 10
+DETAIL_WARM_BUDGET = 7  # the next readers: both fragments cached
 BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 
 
@@ -67,6 +72,7 @@ class TestList:
     def test_front_page_and_alias_list_published_releases_newest_first(self, client, django_assert_max_num_queries):
         old = ReleaseFactory(title="เก่า", release_date=datetime.date(2021, 9, 1))
         new = ReleaseFactory(title="ใหม่", release_date=datetime.date(2021, 9, 29))
+        committed()
         for url in ("/", "/releases/"):
             with django_assert_max_num_queries(LIST_BUDGET):
                 response = client.get(url)
@@ -122,9 +128,11 @@ class TestList:
 
     def test_query_count_does_not_grow_with_the_data(self, client, django_assert_max_num_queries):
         make_archive(3)
+        committed()
         with django_assert_max_num_queries(LIST_BUDGET):
             small = client.get("/")
         make_archive(30)
+        committed()
         with django_assert_max_num_queries(LIST_BUDGET):
             large = client.get("/?page=2")
         assert len(small.context["releases"]) == 3 and len(large.context["releases"]) == 13
@@ -465,13 +473,14 @@ class TestDetail:
         for n in range(4):
             release.officials.add(PositionFactory(start_date=datetime.date(2000 + n, 1, 1)).official)
         client.get(release.get_absolute_url(), HTTP_USER_AGENT=BROWSER)  # counted: one UPDATE more
-        with django_assert_max_num_queries(DETAIL_BUDGET):
+        with django_assert_max_num_queries(DETAIL_WARM_BUDGET):
             response = client.get(release.get_absolute_url(), HTTP_USER_AGENT=BROWSER)  # repeat visitor
         assert len(response.context["mentioned"]) == 5 and len(response.context["images"]) == 2
         assert response.context["older"] and response.context["newer"] and response.context["related"]
 
     def test_a_counted_visit_reads_within_the_budget_too(self, client):
         release = make_archive(3)[1]
+        committed()
         with CaptureQueriesContext(connection) as queries:
             client.get(release.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         writes = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
@@ -560,6 +569,7 @@ class TestOfficials:
             ReleaseFactory(release_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=n)).officials.add(official)
         ReleaseFactory(title="ร่างของท่าน", draft=True).officials.add(official)
         ReleaseFactory(title="ข่าวคนอื่น")
+        committed()
         with django_assert_max_num_queries(5):
             response = client.get(official.get_absolute_url())
         page = html(response)

@@ -1,12 +1,11 @@
-"""The public "most read this week" block: five public releases, cached with the page-cache generation."""
+"""The public "most read this week" block: five public releases, a fragment per content generation (fragments.py)."""
 
 import datetime
 
 from django.db.models import Sum
-from django.conf import settings
 from django.utils import timezone
 
-from .. import caching
+from .. import fragments
 from ..models import Release
 from .models import ReleaseViewDay
 
@@ -30,19 +29,11 @@ def _query(language, today):
 def most_read_this_week(language):
     """The most-read public releases of the last seven days in `language`, as unsaved Releases (enough for a link).
 
-    One query when not cached. Cached beside the pages, under the generation token, so an edit or
-    unpublishing drops it like every cached page; and for the page cache's lifetime, so new views
-    show within minutes. Only counted views are in the daily rows, so one reader's burst of
+    One query when not cached. Cached as a fragment (releases/fragments.py), with the page cache
+    on or off: it was the costliest query of an uncached page. An edit or unpublishing drops it
+    with the generation; new views show within the page lifetime (minutes). Only counted views are in the daily rows, so one reader's burst of
     reloads adds one view at most, the same as to view_count.
     """
     today = timezone.localdate()
-    token = caching.guarded_token() if settings.NEWSROOM_PAGE_CACHE else None
-    if token is None:  # the page cache off, or its cache unreachable
-        rows = _query(language, today)
-    else:
-        key = f"readership:most-read:{token}:{language}:{today.isoformat()}"
-        rows = caching.lookup(key)
-        if rows is None:
-            rows = _query(language, today)
-            caching.store(key, rows)
+    rows = fragments.cached("most-read", (language, today.isoformat()), lambda: _query(language, today))
     return [Release(**row) for row in rows]

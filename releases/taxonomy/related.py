@@ -29,9 +29,12 @@ def subjects_of(release):
 
 def related_to(release, queryset, countries=(), topics=(), limit=4, window_days=180):
     """Public releases within `window_days` sharing the most officials, countries and topics with
-    `release` (then of its category), newest first among equals: ONE query.
+    `release` (then of its category), newest first among equals: one query, a second only when
+    fewer than `limit` share anything.
 
     The date window bounds the work however large the archive: near in time is what is related.
+    Only releases that share something are counted (one correlated count per link table for each
+    of them, not for every release in the window); the same category fills what is left.
     """
     window = datetime.timedelta(days=window_days)
     candidates = (
@@ -39,15 +42,22 @@ def related_to(release, queryset, countries=(), topics=(), limit=4, window_days=
         .exclude(pk=release.pk)
         .filter(release_date__range=(release.release_date - window, release.release_date + window))
     )
-    shared = Value(0)
+    shared, sharing = Value(0), None
     for relation, column, ids in (
         (Release.officials, "official_id", [official.pk for official in release.officials.all()]),
         (Release.countries, "country_id", [country.pk for country in countries]),
         (Release.topics, "topic_id", [topic.pk for topic in topics]),
     ):
         if ids:
-            links = relation.through.objects.filter(release_id=models.OuterRef("pk"), **{f"{column}__in": ids})
-            count = links.order_by().values("release_id").annotate(n=models.Count("*")).values("n")
+            links = relation.through.objects.filter(**{f"{column}__in": ids})
+            count = links.filter(release_id=models.OuterRef("pk")).order_by().values("release_id").annotate(n=models.Count("*")).values("n")
             shared = shared + models.functions.Coalesce(models.Subquery(count), 0)
-    ranked = candidates.annotate(shared=shared).filter(Q(shared__gt=0) | Q(category_id=release.category_id))
-    return list(ranked.order_by("-shared", *NEWEST_FIRST)[:limit])
+            linked = Q(pk__in=links.values("release_id"))
+            sharing = linked if sharing is None else sharing | linked
+    found = []
+    if sharing is not None:
+        found = list(candidates.filter(sharing).annotate(shared=shared).order_by("-shared", *NEWEST_FIRST)[:limit])
+    if len(found) < limit:
+        same_category = candidates.filter(category_id=release.category_id).exclude(pk__in=[item.pk for item in found])
+        found += list(same_category.order_by(*NEWEST_FIRST)[: limit - len(found)])
+    return found

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from releases import caching, counters
 from releases.readership.popular import most_read_this_week
-from tests.factories import ReleaseFactory, ReleaseViewDayFactory
+from tests.factories import ReleaseFactory, ReleaseViewDayFactory, committed
 from tests.test_counters import view
 from tests.test_wordbreaks import plain
 
@@ -64,6 +64,7 @@ def test_cached_with_the_page_generation(settings):
 def test_uncached_home_page_pays_one_query_for_it(client, django_assert_max_num_queries):
     release = ReleaseFactory()
     read(release, 2)
+    committed()
     with CaptureQueriesContext(connection) as without:
         # A category's first page: the same list and featured notices, but not the home page, so no block.
         client.get("/", {"category": release.category.slug})
