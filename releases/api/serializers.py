@@ -124,7 +124,8 @@ class ReleaseLinkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_canonical_url(self, release):
-        return absolute(self.context["request"], release.get_absolute_url())
+        # Its own language's page, whatever language cookie the client sends.
+        return absolute(self.context["request"], release.url_in_its_language())
 
 
 class ReleaseListSerializer(ReleaseLinkSerializer):

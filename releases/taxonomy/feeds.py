@@ -1,9 +1,9 @@
 """RSS and Atom feeds of the releases about one country or topic."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
 
+from ..feed_media import MediaAtomFeed
 from ..feeds import ObjectFeed
 from .models import Country, Topic
 
@@ -18,7 +18,7 @@ class CountryFeed(ObjectFeed):
 
 
 class CountryAtomFeed(CountryFeed):
-    feed_type = Atom1Feed
+    feed_type = MediaAtomFeed
     subtitle = CountryFeed.description
 
 
@@ -29,5 +29,5 @@ class TopicFeed(ObjectFeed):
 
 
 class TopicAtomFeed(TopicFeed):
-    feed_type = Atom1Feed
+    feed_type = MediaAtomFeed
     subtitle = TopicFeed.description

@@ -84,9 +84,17 @@ class TestPublicOnly:
         link = client.get(f"/api/v1/releases/{thai.pk}/").json()["translation"]
         assert link["id"] == english.pk and link["language"] == "en"
         assert link["url"] == f"http://testserver/api/v1/releases/{english.pk}/"
-        assert link["canonical_url"] == f"http://testserver{english.get_absolute_url()}"
+        # An English release's canonical page is its English interface's, under /en/.
+        assert link["canonical_url"] == f"http://testserver/en{english.get_absolute_url()}"
         # And back, from the side that does not hold the link.
         assert client.get(f"/api/v1/releases/{english.pk}/").json()["translation"]["id"] == thai.pk
+
+    def test_canonical_url_does_not_follow_the_language_cookie(self, client, settings):
+        thai, english = ReleaseFactory(), ReleaseFactory(language="en", title="Joint statement")
+        expected = {thai.pk: f"http://testserver{thai.get_absolute_url()}", english.pk: f"http://testserver/en{english.get_absolute_url()}"}
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        for pk, url in expected.items():
+            assert client.get(f"/api/v1/releases/{pk}/").json()["canonical_url"] == url
 
 
 class TestReleaseDetail:

@@ -107,3 +107,16 @@ def test_related_releases_rank_by_what_they_share(client, tagged):
     related = [r.title for r in client.get(tagged["public"].get_absolute_url()).context["related"]]
     assert related[:2] == ["สองอย่าง", "หนึ่งอย่าง"]
     assert "นานมาแล้ว" not in related and "ต่างหมวด" not in related and "ร่าง" not in related
+
+
+@pytest.mark.parametrize("name,arg", [("country-feed-atom", "mm"), ("topic-feed-atom", "trade")])
+def test_subject_atom_feeds_carry_photos_with_their_credit(client, tagged, name, arg):
+    import xml.etree.ElementTree as ET
+
+    from tests.factories import ReleaseImageFactory
+
+    ReleaseImageFactory(release=tagged["public"], credit="กองประชาสัมพันธ์", alt_text="ภาพประกอบ")
+    root = ET.fromstring(client.get(reverse(f"releases:{name}", args=[arg])).content)
+    media = "{http://search.yahoo.com/mrss/}"
+    [entry] = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert entry.find(f"{media}content/{media}credit").text == "กองประชาสัมพันธ์"
