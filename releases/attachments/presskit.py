@@ -7,8 +7,9 @@ import tempfile
 import zipfile
 
 from django.apps import apps
+from django.core.files import File
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
@@ -66,7 +67,10 @@ def build_kit(name, images, storage=default_storage):
     Built into a temporary file beside it, then renamed into place: the rename is atomic, so a reader
     sees no kit or a whole one, and two first requests building at once each rename a complete copy.
     """
-    path = storage.path(name)
+    try:
+        path = storage.path(name)
+    except NotImplementedError:  # object storage: no local path, no rename
+        return _build_in_storage(name, images, storage)
     if os.path.exists(path):
         return
     folder = os.path.dirname(path)
@@ -89,6 +93,29 @@ def build_kit(name, images, storage=default_storage):
                 pass
 
 
+def _build_in_storage(name, images, storage):
+    """build_kit for a storage without local files (object storage): written to a local temporary
+    file, then saved under its final name; the storage's own write is whole or absent."""
+    if storage.exists(name):
+        return
+    with tempfile.TemporaryFile(suffix=".zip") as target:
+        write_zip(target, images)
+        target.seek(0)
+        storage.save(name, File(target, name=os.path.basename(name)))
+    release_prefix = os.path.basename(name).split("-", 1)[0] + "-"
+    for other in storage.listdir(FOLDER)[1]:
+        if other.startswith(release_prefix) and other != os.path.basename(name):
+            storage.delete(f"{FOLDER}/{other}")
+
+
+def _has_local_files():
+    try:
+        default_storage.path(f"{FOLDER}/x")
+    except NotImplementedError:
+        return False
+    return True
+
+
 @require_safe
 def photos_zip(request, pk):
     """All photos of a public release (staff: any release) as one ZIP; 404 when there are none."""
@@ -104,8 +131,12 @@ def photos_zip(request, pk):
     not_modified = get_conditional_response(request, etag=etag) if public else None
     if not_modified is not None:
         return not_modified
-    build_kit(name, images)
-    response = file_response(request, name, public)
+    build_kit(name, images, default_storage)
+    if _has_local_files():
+        response = file_response(request, name, public)
+    else:  # streamed from the storage by this view, so the embargo check above still decides
+        response = FileResponse(default_storage.open(name, "rb"), content_type="application/zip")
+        response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="release-{release.pk}-photos.zip"'
     response["ETag"] = etag
     return response

@@ -233,3 +233,35 @@ def test_current_kit_names_follow_each_release_photos():
     second = ReleaseImageFactory(release=first.release, order=1)
     other = ReleaseImageFactory(release=ReleaseFactory())
     assert presskit.current_kit_names() == {presskit.kit_name(first.release.pk, [first, second]), presskit.kit_name(other.release.pk, [other])}
+
+
+def test_object_storage_without_local_paths_builds_once_and_keeps_the_embargo(client, builds, monkeypatch):
+    from django.core.files.storage import InMemoryStorage
+
+    class Bucket:
+        """Like S3Storage: files by name only, no local path to rename or hand to the web server."""
+
+        def __init__(self):
+            self.files = InMemoryStorage()
+
+        def path(self, name):
+            raise NotImplementedError
+
+        def __getattr__(self, attribute):  # exists, save, open, listdir, delete
+            return getattr(self.files, attribute)
+
+    bucket = Bucket()
+    monkeypatch.setattr(presskit, "default_storage", bucket)
+    image = ReleaseImageFactory(release=ReleaseFactory(), credit="ช่างภาพ")
+    first = client.get(url(image.release))
+    assert first.status_code == 200 and first["Content-Type"] == "application/zip"
+    assert "ช่างภาพ" in zipfile.ZipFile(io.BytesIO(body(first))).read("credits.txt").decode()
+    assert body(client.get(url(image.release))) and builds == [1]
+    image.credit = "ใหม่"
+    image.save()
+    client.get(url(image.release))
+    assert builds == [1, 1] and len(bucket.listdir(presskit.FOLDER)[1]) == 1  # the stale kit is gone
+    assert kits() == []  # nothing went to the local disk
+    draft = ReleaseFactory(draft=True)
+    ReleaseImageFactory(release=draft)
+    assert client.get(url(draft)).status_code == 404
