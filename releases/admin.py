@@ -10,7 +10,6 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -30,7 +29,7 @@ from .images.widgets import PhotoFileInput
 from .models import Category, Official, Position, Release, ReleaseImage
 from .security import audit
 
-from .readership.admin import views_last_7_days, with_recent_views  # also registers the readership screens
+from .readership.admin import views_last_7_days, with_image_count, with_recent_views  # also registers the readership screens
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -127,9 +126,7 @@ class MissingImagesFilter(admin.SimpleListFilter):
         if self.value() == "missing":
             from django.db.models import F
 
-            return queryset.annotate(n_images=Count("images", distinct=True)).filter(
-                n_images__lt=F("expected_image_count")
-            )
+            return with_image_count(queryset).filter(n_images__lt=F("expected_image_count"))
         return queryset
 
 
@@ -240,7 +237,7 @@ class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, LifecycleAdminMixin, 
     ]
 
     def get_queryset(self, request):
-        return with_recent_views(super().get_queryset(request).annotate(n_images=Count("images", distinct=True)))
+        return with_recent_views(with_image_count(super().get_queryset(request)))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

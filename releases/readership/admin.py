@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from .. import thai
-from ..models import Release
+from ..models import Release, ReleaseImage
 from . import charts, reports
 from .models import ReleaseViewDay
 
@@ -61,6 +61,13 @@ def with_recent_views(queryset, days=7):
         .values("total")
     )
     return queryset.annotate(views_recent=_PerRelease(Subquery(total, output_field=IntegerField()), 0))
+
+
+def with_image_count(queryset):
+    """Annotate `n_images`, each release's photo count, as a correlated subquery: unlike Count("images")
+    it needs no GROUP BY over every release, and the change list's count query drops it."""
+    photos = ReleaseImage.objects.filter(release=OuterRef("pk")).order_by().values("release").annotate(n=Count("pk")).values("n")
+    return queryset.annotate(n_images=_PerRelease(Subquery(photos, output_field=IntegerField()), 0))
 
 
 @admin.display(description=gettext_lazy("views, last 7 days"), ordering="views_recent")

@@ -151,3 +151,38 @@ def test_change_list_counts_do_not_compute_the_column(editor_client, views):
     assert counts and not any("releaseviewday" in sql for sql in counts)
     page = [query["sql"] for query in queries.captured_queries if "views_recent" in query["sql"]]
     assert page and all("releaseviewday" not in sql.rsplit("GROUP BY", 1)[-1] for sql in page)
+
+
+@pytest.mark.django_db
+def test_change_list_photo_counts_are_exact_without_grouping_every_release(editor_client):
+    """Photos are counted by a subquery: no GROUP BY in the page query, none in the counts."""
+    from tests.factories import ReleaseImageFactory
+
+    two, none = ReleaseFactory(title="สองภาพ", expected_image_count=3), ReleaseFactory(title="ไม่มีภาพ")
+    ReleaseImageFactory.create_batch(2, release=two)
+    url = reverse("admin:releases_release_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(url)
+    shown = {release.pk: release.n_images for release in response.context["cl"].result_list}
+    assert shown == {two.pk: 2, none.pk: 0}
+    page = [q["sql"] for q in queries.captured_queries if "n_images" in q["sql"]]
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("SELECT COUNT(")]
+    # Only the subqueries group (by the photo's or the day's release), never the releases themselves.
+    assert page and not any('GROUP BY "releases_release"' in sql for sql in page)
+    assert counts and not any("releaseimage" in sql for sql in counts)
+    missing = editor_client.get(url, {"photos": "missing"}).context["cl"].result_list
+    assert [release.pk for release in missing] == [two.pk]
+
+
+@pytest.mark.django_db
+def test_change_list_query_count_does_not_grow_with_releases(editor_client, views, django_assert_max_num_queries):
+    from tests.factories import ReleaseImageFactory
+
+    url = reverse("admin:releases_release_changelist")
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(url, {"o": "-7"})
+    for release in ReleaseFactory.create_batch(5):
+        ReleaseImageFactory(release=release)
+        ReleaseViewDayFactory(release=release, date=timezone.localdate(), views=2)
+    with django_assert_max_num_queries(len(few)):
+        assert editor_client.get(url, {"o": "-7"}).status_code == 200
