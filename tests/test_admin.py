@@ -171,6 +171,14 @@ class TestPhotoTable:
             for tag in visible:
                 assert re.search(r'id="([^"]+)"', tag).group(1) in labelled, tag
 
+    def test_the_inline_tables_first_column_heading_is_not_empty(self, editor_client):
+        """The item column's heading has words for screen readers (axe: empty-table-header)."""
+        release = ReleaseFactory(draft=True)
+        page = editor_client.get(change_url(release)).content.decode()
+        headings = re.findall(r'<th class="original">(.*?)</th>', page)
+        assert headings
+        assert all('class="visually-hidden">รายการ<' in heading for heading in headings)
+
     def test_help_text_is_in_words_where_aria_describedby_points(self, editor_client):
         """No aria-describedby names an id the page lacks (Django's tabular inline shows help only as a tooltip)."""
         release = ReleaseFactory(draft=True)

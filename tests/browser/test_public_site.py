@@ -166,3 +166,15 @@ def test_thai_font_styles_and_keyboard_focus(live_server, new_page, site):
     assert box["y"] >= 0
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     assert page.csp_errors == []
+
+
+def test_list_thumbnails_keep_a_fixed_box_whatever_the_file(live_server, new_page, site):
+    """The thumbnail's box is 3:2 from the first paint, so a lazy photo arriving moves nothing (layout shift)."""
+    page = new_page(user_agent=OTHER_READER, width=360, height=740)
+    page.goto(live_server.url + "/")
+    style = page.eval_on_selector(
+        ".release-item__thumb img", "img => [getComputedStyle(img).aspectRatio, getComputedStyle(img).objectFit]"
+    )
+    assert style == ["3 / 2", "cover"]
+    box = page.eval_on_selector(".release-item__thumb img", "img => img.getBoundingClientRect().toJSON()")
+    assert abs(box["height"] - box["width"] * 2 / 3) < 1
