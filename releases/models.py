@@ -1,6 +1,7 @@
 """Newsroom's domain: releases, their photos, categories, officials and their positions."""
 
 import datetime
+import functools
 import os
 import re
 
@@ -8,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _, override
+from django.utils.translation import get_language, gettext, gettext_lazy as _, override
 
 from . import body as body_text, thai
 from .images.rendering import rendition
@@ -255,7 +256,7 @@ class Release(LifecycleFields, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("releases:detail", args=[self.pk, self.url_slug])
+        return _release_url(get_language(), get_script_prefix(), get_urlconf(), self.pk, self.url_slug)
 
     def url_in_its_language(self):
         """The release's URL in the interface of its own language (Thai unprefixed, English under /en/)."""
@@ -414,3 +415,10 @@ from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own modul
 from .video.models import ReleaseVideo  # noqa: E402,F401
 
 from .readership.models import ReleaseViewDay  # noqa: E402,F401 - daily views live in their own package
+
+
+@functools.lru_cache(maxsize=8192)
+def _release_url(language, script_prefix, urlconf, pk, slug):
+    """A release's address, remembered: a page links to a dozen releases, and reverse() percent-encodes
+    each Thai slug byte by byte (~0.05 ms a link). Keyed by everything reverse() reads."""
+    return reverse("releases:detail", args=[pk, slug], urlconf=urlconf)

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from .prepared import PreparedValues
+
 # Newest first: the order of every public list, feed and search result (ties by publication, then id).
 NEWEST_FIRST = ("-release_date", "-publish_at", "-pk")
 
@@ -69,14 +71,14 @@ class ReleaseQuerySet(models.QuerySet):
         edits = moments(ReleaseRevision.objects.all(), "go_live_at")
         return list(starts.union(ends, edits, all=True).order_by("due")[:limit])
 
-    def with_neighbours(self):
+    def with_neighbours(self, now=None):
         """Annotate `older` and `newer`: the public releases just before and after in list order,
         as {"pk", "title", "slug", "language"} (or None).
 
-        Correlated subqueries, so the detail page gets both in its one query for the release.
+        Correlated subqueries: both come from one query (see neighbours() for the detail page's).
         """
         ref = {"release_date": models.OuterRef("release_date"), "publish_at": models.OuterRef("publish_at")}
-        public = self.model._default_manager.published()
+        public = self.model._default_manager.published(now)
         # The plain date bound duplicates the first branch of each OR on purpose: it is what
         # lets the database start its index walk at the release instead of at one end.
         older = public.filter(release_date__lte=ref["release_date"]).filter(
@@ -94,3 +96,20 @@ class ReleaseQuerySet(models.QuerySet):
             older=models.Subquery(older.annotate(link=link).values("link")[:1]),
             newer=models.Subquery(newer.annotate(link=link).values("link")[:1]),
         )
+
+    def neighbours(self, pk, now=None):
+        """(older, newer) of release `pk`, as with_neighbours() annotates them (or None if no such
+        release): that query compiled once per process, since compiling it cost the detail page ten
+        times what running it does (releases/prepared.py)."""
+        global _NEIGHBOURS
+        if _NEIGHBOURS is None:
+            model = self.model
+            _NEIGHBOURS = PreparedValues(
+                lambda pk, now: model._default_manager.filter(pk=pk).with_neighbours(now).values_list("older", "newer"),
+                ints=["pk"], moments=["now"],
+            )
+        rows = _NEIGHBOURS.run(self.db, pk=pk, now=now or timezone.now())
+        return rows[0] if rows else None
+
+
+_NEIGHBOURS = None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import counters, fragments, search, thai
+from . import counters, fragments, release_page, search, thai
 from .filters import ReleaseFilter
 from .attachments.presentation import media_objects
 from .attachments.search import note_document_matches
@@ -23,7 +23,7 @@ from .images import picture
 from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
 from .taxonomy.models import Country
-from .taxonomy.related import related_to, subjects_of
+from .taxonomy.related import related_links, related_to, subjects_of
 from .readership.popular import most_read_this_week
 
 # The search index copies and import bookkeeping are large and never shown.
@@ -136,22 +136,21 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             .select_related("category", "replaced_by", *counterparts)
             .defer(*UNSHOWN_FIELDS, *(f"replaced_by__{field}" for field in UNSHOWN_FIELDS))
             .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
-            .with_neighbours()
         )
 
     def get_object(self, queryset=None):
         if self.preview_release is not None:
             release = self.preview_release
-            # The preview's release comes from the admin, without the annotations.
-            release.older, release.newer = (
-                Release.objects.filter(pk=release.pk).with_neighbours().values_list("older", "newer").get()
-            )
         else:
             try:
                 release = self.get_queryset().get(pk=self.kwargs["pk"])
             except Release.DoesNotExist:
                 raise Http404("No release found") from None
-        prefetch_related_objects([release], "images", "attachments", "videos", _officials_with_positions())
+        release.older, release.newer = Release.objects.neighbours(release.pk) or (None, None)
+        if self.preview_release is not None:
+            prefetch_related_objects([release], "images", "attachments", "videos", _officials_with_positions())
+        else:
+            release_page.load_related(release)
         return release
 
     def get(self, request, *args, **kwargs):
@@ -187,7 +186,7 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
         translation = counterpart if counterpart is not None and counterpart.is_published() else None
         canonical = self.request.build_absolute_uri(release.get_absolute_url())
         lead_image = images[0] if images else None
-        countries, topics = subjects_of(release)
+        countries, topics = subjects_of(release) if self.preview_release is not None else release_page.subjects(release)
         context.update(
             images=images,
             videos=list(release.videos.all()),
@@ -220,8 +219,10 @@ def related_releases(release, countries, topics, shared=True):
     shared=False (the admin's preview, maybe of unsaved changes) computes without the cache."""
 
     def links():
-        found = related_to(release, Release.objects.only(*LINK_FIELDS), countries, topics)
-        return [{field: getattr(item, field) for field in LINK_FIELDS} for item in found]
+        if not shared:  # the admin's preview: maybe an unsaved release, so the plain ORM
+            found = related_to(release, Release.objects.only(*LINK_FIELDS), countries, topics)
+            return [{field: getattr(item, field) for field in LINK_FIELDS} for item in found]
+        return related_links(release, countries, topics, fields=LINK_FIELDS)
 
     rows = fragments.cached("related", (release.pk,), links) if shared else links()
     return [Release(**data) for data in rows]

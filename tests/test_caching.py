@@ -135,13 +135,15 @@ class TestQueryBudgets:
         with django_assert_max_num_queries(4):
             assert get(client, "/?page=2").status_code == 200
 
-    def test_detail_at_most_9_queries_besides_the_count(self, client):
+    def test_detail_at_most_10_queries_besides_the_count(self, client):
         releases = with_related_data(5)
         caching.current_token()
         with CaptureQueriesContext(connection) as queries:
             response = get(client, releases[2].get_absolute_url())
         assert response.status_code == 200
-        assert len(counted_out(queries)) <= 9, counted_out(queries)  # 6 + documents, videos and the "most read this week" block
+        # 6 + documents, videos, the "most read this week" block and the neighbours (a query of their own,
+        # compiled once per process: releases/prepared.py)
+        assert len(counted_out(queries)) <= 10, counted_out(queries)
 
     def test_an_edit_looks_up_the_due_times_on_commit_so_readers_do_not(
         self, client, django_capture_on_commit_callbacks, django_assert_max_num_queries

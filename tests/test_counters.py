@@ -691,8 +691,9 @@ class TestDetailPage:
         # A crawler first (not counted): the page's shared fragments (most read, related) are then
         # cached, so the reader and the reload differ only by the counting.
         assert self.get(client, release, ua="Mozilla/5.0 (compatible; Googlebot/2.1)").context["views"] == 0
-        # The page (7: the release, photos, documents, videos, officials, subjects, neighbours' links) + the counter's UPDATE, its SELECT and the daily row's upsert.
-        with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as first:
+        # The page (8: the release, its neighbours' links, photos, documents, videos, officials, subjects
+        # and a cache look-up) + the counter's UPDATE, its SELECT and the daily row's upsert.
+        with django_assert_max_num_queries(11), CaptureQueriesContext(connection) as first:
             response = self.get(client, release)
         assert response.status_code == 200 and response.context["views"] == 1
         with CaptureQueriesContext(connection) as reload:
@@ -708,7 +709,7 @@ class TestDetailPage:
     def test_head_bot_and_prefetch_do_not_count(self, client, django_assert_max_num_queries):
         """HEAD, a LINE link preview and a prefetch get the page but add nothing."""
         release = ReleaseFactory()
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             assert self.get(client, release, method="head").status_code == 200
         assert self.get(client, release, ua="facebookexternalhit/1.1;line-poker/1.0").status_code == 200
         response = client.get(release.get_absolute_url(), REMOTE_ADDR="203.0.113.9", headers={"User-Agent": BROWSER_UA, "Sec-Purpose": "prefetch"})
@@ -738,7 +739,7 @@ class TestDetailPage:
         settings.VIEW_COUNT_MODE = "buffered"
         release = ReleaseFactory()
         Release.objects.filter(pk=release.pk).update(view_count=41)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             response = self.get(client, release)
         assert response.context["views"] == 42 and stored(release) == 41
         counters.flush_pending()

@@ -153,3 +153,32 @@ def test_featured_releases_have_their_own_index():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Release._meta.db_table)
     assert constraints["release_featured_idx"]["columns"] == ["featured_until"]
+
+
+class TestReleaseAddress:
+    def test_remembered_per_language_and_slug(self):
+        from django.utils.translation import override
+
+        release = ReleaseFactory(title="ไทยย้ำความร่วมมือ")
+        with override("th"):
+            thai_url = release.get_absolute_url()
+        with override("en"):
+            english_url = release.get_absolute_url()
+        with override("th"):
+            assert release.get_absolute_url() == thai_url  # from the memory, still Thai
+        assert thai_url.startswith(f"/releases/{release.pk}/") and english_url == "/en" + thai_url
+        release.slug = "renamed"
+        with override("th"):
+            assert release.get_absolute_url() == f"/releases/{release.pk}/renamed/"
+
+    def test_follows_the_script_prefix(self):
+        from django.urls import set_script_prefix
+        from django.utils.translation import override
+
+        release = ReleaseFactory()
+        try:
+            set_script_prefix("/news/")
+            with override("th"):
+                assert release.get_absolute_url().startswith(f"/news/releases/{release.pk}/")
+        finally:
+            set_script_prefix("/")
