@@ -1,8 +1,9 @@
-"""The admin's file inputs for photos and documents: the current file by the name the editor gave it, never its storage path."""
+"""The admin's file inputs for photos and documents (the current file by the name the editor gave it, never its storage path) and the photos' order input."""
 
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class CurrentFileInput(forms.ClearableFileInput):
@@ -35,3 +36,17 @@ class PhotoFileInput(CurrentFileInput):
         # The JPEG thumbnail every browser shows; the stored original if renditions are missing.
         thumb = row.rendition("thumb", "jpeg") or {"url": value.url, "width": row.width, "height": row.height}
         return {"file_name": row.file_name, "thumb": thumb}
+
+
+class PhotoOrderInput(forms.NumberInput):
+    """A photo's order number, which static/js/photo-order.js turns into a drag handle and move
+    up/down buttons (their texts, translated here, ride on the input's data attributes)."""
+
+    class Media:
+        js = ["js/photo-order.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__({
+            "data-reorder": "images", "data-move-up": _("Move up"), "data-move-down": _("Move down"),
+            "data-drag": _("Drag to reorder"), "data-moved": _("Position %(position)s of %(count)s"), **(attrs or {}),
+        })
