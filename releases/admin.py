@@ -25,7 +25,7 @@ from .taxonomy.admin import ReleaseTaxonomyMixin
 from .video.admin import ReleaseVideoInline
 from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
-from .images.widgets import PhotoFileInput
+from .images.widgets import PhotoFileInput, PhotoOrderInput
 from .models import Category, Official, Position, Release, ReleaseImage
 from .security import audit
 
@@ -47,6 +47,7 @@ class ReleaseImageForm(forms.ModelForm):
         model = ReleaseImage
         fields = ["image", "alt_text", "caption", "credit", "order"]
         labels = {"alt_text": _("alt text (required to publish)")}  # in words, not only a tooltip
+        widgets = {"order": PhotoOrderInput}  # drag or move up/down (static/js/photo-order.js)
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")

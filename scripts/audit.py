@@ -54,6 +54,14 @@ from releases.models import Official, Release
 root = get_user_model().objects.create_superuser("audit-root", password="{password}")
 device = TOTPDevice.objects.create(user=root, name="audit", confirmed=True)
 release = Release.objects.published().filter(images__isnull=False).first() or Release.objects.published().first()
+# A document too, so the release page's documents and the admin's document table are checked.
+import io, pypdf
+from django.core.files.uploadedfile import SimpleUploadedFile
+from releases.models import ReleaseAttachment
+writer, pdf = pypdf.PdfWriter(), io.BytesIO()
+writer.add_blank_page(width=595, height=842)
+writer.write(pdf)
+ReleaseAttachment(release=release, title="แถลงการณ์ฉบับเต็ม", file=SimpleUploadedFile("แถลงการณ์ ฉบับเต็ม.pdf", pdf.getvalue())).save()
 print(device.key, release.pk, release.slug, Official.objects.first().slug)
 """
 

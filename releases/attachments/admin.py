@@ -1,12 +1,12 @@
-"""The release admin's "documents" inline: upload checked by content, facts and extraction problems shown to the editor."""
+"""The release admin's "documents" inline: upload checked by content, the current file by its own name, extraction problems shown."""
 
 from django import forms
 from django.contrib import admin
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReleaseAttachment
 from .storage import DocumentUploadField
+from .widgets import DocumentFileInput
 
 ACCEPT = {
     "accept": ".pdf,.docx,.xlsx,.pptx,.odt,.ods,application/pdf,"
@@ -18,7 +18,7 @@ ACCEPT = {
 
 
 class ReleaseAttachmentForm(forms.ModelForm):
-    file = DocumentUploadField(label=_("file"), widget=forms.ClearableFileInput(attrs=ACCEPT))
+    file = DocumentUploadField(label=_("file"), widget=DocumentFileInput(attrs=ACCEPT))
 
     class Meta:
         model = ReleaseAttachment
@@ -29,18 +29,10 @@ class ReleaseAttachmentInline(admin.TabularInline):
     model = ReleaseAttachment
     form = ReleaseAttachmentForm
     extra = 1
-    fields = ["file", "title", "language", "order", "facts", "extraction_error"]
-    readonly_fields = ["facts", "extraction_error"]
+    # The current document (original file name, type, size, pages) is shown by the file field's widget.
+    fields = ["file", "title", "language", "order", "extraction_error"]
+    readonly_fields = ["extraction_error"]
     ordering = ["order", "pk"]
-
-    @admin.display(description=_("type, size, pages"))
-    def facts(self, obj):
-        if not obj or not obj.pk:
-            return "—"
-        parts = [obj.get_file_type_display(), filesizeformat(obj.size)]
-        if obj.page_count:
-            parts.append(str(obj.page_count))
-        return ", ".join(parts)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

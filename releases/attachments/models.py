@@ -44,6 +44,9 @@ class ReleaseAttachment(models.Model):
         related_name="+", verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    # The name the file had on the editor's computer (or in the import folder): the stored name is
+    # a UUID that means nothing to an editor. Empty on rows from before it was kept.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["text"])
 
@@ -54,6 +57,12 @@ class ReleaseAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_name(self):
+        """The document's name for editors: the file name as uploaded, else (older rows) its title,
+        never the stored name (a UUID under documents/)."""
+        return self.original_name or self.title
 
     def save(self, *args, **kwargs):
         # A new upload is checked and stored (with its facts and text) before the row points at it.

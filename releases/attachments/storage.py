@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ..images.storage import files_before_row
+from ..images.storage import files_before_row, original_name
 from .inspect import DocumentRejected, inspect_document
 
 # Set by DocumentUploadField on an upload it checked, so the save does not parse it twice.
@@ -23,6 +23,7 @@ def _encode(row, field, field_file):
     name = field.generate_filename(row, f"document.{info.file_type}")
 
     def after(stored):
+        row.original_name = original_name(field_file.name)
         row.file_type, row.size, row.page_count = info.file_type, info.size, info.page_count
         row.text, row.extraction_error = info.text, info.extraction_error[:300]
 

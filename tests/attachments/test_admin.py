@@ -1,5 +1,7 @@
 """Documents in the release admin: uploaded by content, refusals as Thai form errors, nothing half-stored."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -90,3 +92,47 @@ def test_documents_keep_their_order(editor_client):
     ReleaseAttachmentFactory(release=release, title="สอง", order=2)
     ReleaseAttachmentFactory(release=release, title="หนึ่ง", order=1)
     assert [a.title for a in release.attachments.all()] == ["หนึ่ง", "สอง"]
+
+
+def file_cell(page, index=0):
+    """The document table's file cell of row `index`."""
+    row = re.search(rf'<tr[^>]*id="attachments-{index}".*?</tr>', page, re.S).group()
+    return re.search(r'<td class="field-file">(.*?)</td>', row, re.S).group(1)
+
+
+def without_links(html):
+    return re.sub(r'(href|src)="[^"]*"', "", html)
+
+
+def test_current_document_shows_its_original_name_facts_and_a_link_not_the_storage_path(editor_client):
+    release = ReleaseFactory(draft=True)
+    data = documents.make_pdf(["หนึ่ง", "สอง", "สาม"])
+    assert post_document(editor_client, release, upload("แถลงการณ์ร่วม ฉบับลงนาม.pdf", data)).status_code == 302
+    attachment = release.attachments.get()
+    assert attachment.original_name == "แถลงการณ์ร่วม ฉบับลงนาม.pdf"
+    with translation.override("th"):
+        page = editor_client.get(change_url(release)).content.decode()
+    cell = file_cell(page)
+    assert f'<a href="{attachment.file.url}" class="file-current__name">แถลงการณ์ร่วม ฉบับลงนาม.pdf</a>' in cell
+    assert f"PDF, {max(1, round(len(data) / 1000))} KB, 3 หน้า" in cell
+    # The storage path (documents/2026/12/<uuid>.pdf) appears nowhere but in the link's address.
+    assert attachment.file.name not in without_links(page)
+    assert attachment.file.name.rsplit("/", 1)[-1] not in without_links(page)
+
+
+def test_saving_without_a_new_document_keeps_its_name(editor_client):
+    release = ReleaseFactory(draft=True)
+    ReleaseAttachmentFactory(release=release, file__filename="C:\\Users\\somchai\\แถลงการณ์.pdf")
+    data = form_data(editor_client.get(change_url(release)))
+    data["attachments-0-title"] = "ชื่อใหม่"
+    assert editor_client.post(change_url(release), data).status_code == 302
+    attachment = release.attachments.get()
+    assert (attachment.title, attachment.original_name) == ("ชื่อใหม่", "แถลงการณ์.pdf")
+
+
+def test_older_documents_without_a_kept_name_show_their_title(editor_client):
+    attachment = ReleaseAttachmentFactory(release=ReleaseFactory(draft=True), title="ข้อตกลงเดิม")
+    ReleaseAttachment.objects.filter(pk=attachment.pk).update(original_name="")
+    cell = file_cell(editor_client.get(change_url(attachment.release)).content.decode())
+    assert ">ข้อตกลงเดิม</a>" in cell
+    assert attachment.file.name.rsplit("/", 1)[-1] not in without_links(cell)

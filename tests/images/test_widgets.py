@@ -63,3 +63,17 @@ def test_older_rows_fall_back_to_the_stored_names_last_part(publisher_client):
 )
 def test_original_name_drops_folders_and_fits_the_column(given, kept):
     assert original_name(given) == kept
+
+
+def test_order_inputs_carry_the_reordering_script_and_its_thai_button_texts(publisher_client):
+    from django.utils import translation
+
+    release = ReleaseFactory(draft=True)
+    ReleaseImageFactory(release=release)
+    with translation.override("th"):
+        page = publisher_client.get(change_url(release)).content.decode()
+    assert re.search(r'<script src="[^"]*/js/photo-order(\.[0-9a-f]+)?\.js"', page)
+    order = re.search(r'<input type="number" name="images-0-order"[^>]*>', page).group()
+    assert 'data-reorder="images"' in order
+    assert 'data-move-up="เลื่อนขึ้น"' in order and 'data-move-down="เลื่อนลง"' in order
+    assert 'data-moved="ลำดับที่ %(position)s จาก %(count)s"' in order
