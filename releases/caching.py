@@ -191,6 +191,16 @@ def lookup(key):
     return _guarded(page_cache().get, key)
 
 
+def lookup_many(keys):
+    """{key: entry} of those of `keys` cached ({} while the cache is unreachable): one round trip."""
+    return _guarded(page_cache().get_many, keys) or {}
+
+
+def store_many(entries, seconds=None):
+    """Cache each of {key: entry} for the page lifetime; dropped while the cache is unreachable."""
+    _guarded(page_cache().set_many, entries, seconds or settings.NEWSROOM_PAGE_CACHE_SECONDS)
+
+
 def forget(key):
     """Delete `key` from the page cache; skipped while the cache is unreachable."""
     _guarded(page_cache().delete, key)

@@ -6,8 +6,12 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
+from django.template.loader import get_template
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from .. import fragments, list_items
 from ..languages import language_urls
 from ..thai import page_language
 
@@ -15,6 +19,39 @@ register = template.Library()
 
 # The escapes django.utils.html.json_script applies: no '</script>' or '<!--' can close the block.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def views_label(count):
+    """"1,234 views" in the page's language (releases/list_items.py)."""
+    return list_items.views_label(count)
+
+
+@register.simple_tag(takes_context=True)
+def release_items(context, releases, heading="h2", eager_first=False):
+    """The list items of `releases`, each rendered once per content generation (releases/list_items.py);
+    a search's results each time (their headlines follow the query)."""
+    request = context.get("request")
+    searching = request is not None and "q" in request.GET
+    return list_items.render_items(releases, heading=heading, eager_first=eager_first, cached=not searching)
+
+
+@register.simple_tag(takes_context=True)
+def filter_panel(context):
+    """includes/release_filters.html, rendered once per content generation, language and set of
+    filters (its ~300 options were a third of an uncached list page's time). A search's panel
+    (any query text: addresses without end) is rendered each time."""
+    request = context["request"]
+    template = get_template("includes/release_filters.html").template
+
+    def render():
+        with context.push():
+            return str(template.render(context))
+
+    if "q" in request.GET:
+        return mark_safe(render())
+    chosen = urlencode(sorted((name, sorted(values)) for name, values in request.GET.lists() if name != "page"), doseq=True)
+    return mark_safe(fragments.cached("filter-panel", (get_language(), int(bool(request.GET)), chosen), render))
 
 
 @register.filter
