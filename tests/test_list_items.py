@@ -108,3 +108,15 @@ class TestFilterPanel:
         assert "Clear filters" not in client.get("/en/").content.decode()
         assert "Clear filters" in client.get("/en/?page=2").content.decode()
         assert "Clear filters" not in client.get("/en/").content.decode()
+
+    @pytest.mark.parametrize("query", ["การค้า", '"<script>alert(1)</script>" & ญี่ปุ่น', "qslot"])
+    def test_a_searchs_panel_holds_its_own_query_escaped(self, client, query):
+        from django.utils.html import escape
+
+        ReleaseFactory()
+        committed()
+        client.get("/", {"q": "อื่น"})  # the panel for searches, cached with its placeholder
+        page = client.get("/", {"q": query}).content.decode()
+        assert f'value="{escape(query)}"' in page
+        assert "<script>alert" not in page and "qslot5e1c0a9d7b" not in page
+        assert 'value="อื่น"' not in page

@@ -15,9 +15,10 @@ from .vocabulary import dictionary
 SNIPPET_WORDS = 40
 
 
-def highlight(release, query, words=SNIPPET_WORDS):
+def highlight(release, query, words=SNIPPET_WORDS, trie=None):
     """Safe HTML: a short passage of the release around the first match, matched words in
-    <mark>. Works on the original text, so Thai digits and punctuation survive."""
+    <mark>. Works on the original text, so Thai digits and punctuation survive. trie: the
+    segmentation dictionary, when the caller already has it (asking costs a cache look-up)."""
     terms = parse_query(query) if not isinstance(query, list) else query
     plain = release.summary or release.plain_body[:300]
     if not terms:
@@ -33,7 +34,8 @@ def highlight(release, query, words=SNIPPET_WORDS):
     # a misspelling normalize() repairs shows its summary, unmarked: never a wrong mark.
     candidates = [p for p in paragraphs if _contains_any(_quick_fold(p), needles)]
     for paragraph in candidates:
-        tokens = segment(paragraph, dictionary.trie(), keep_whitespace=True)
+        trie = trie or dictionary.trie()
+        tokens = segment(paragraph, trie, keep_whitespace=True)
         hits = [i for i, token in enumerate(tokens) if _token_hit(_normalize_token(token), wanted, inside)]
         if not hits:
             continue
@@ -71,6 +73,7 @@ def _token_hit(token, wanted, inside):
 def with_highlights(releases, query):
     """Set `search_headline` on each release of a page (a list), for the list template."""
     terms = parse_query(query)
+    trie = dictionary.trie() if releases else None  # once per page, not once per snippet
     for release in releases:
-        release.search_headline = highlight(release, terms)
+        release.search_headline = highlight(release, terms, trie=trie)
     return releases

@@ -5,7 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.template.loader import get_template
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -39,19 +39,34 @@ def release_items(context, releases, heading="h2", eager_first=False):
 @register.simple_tag(takes_context=True)
 def filter_panel(context):
     """includes/release_filters.html, rendered once per content generation, language and set of
-    filters (its ~300 options were a third of an uncached list page's time). A search's panel
-    (any query text: addresses without end) is rendered each time."""
+    filters (its ~300 options were a third of an uncached list page's time). A search's query text
+    (addresses without end) is not part of the key: the panel is rendered with a placeholder in the
+    query box, which each request fills with its own text, escaped as the widget escapes it."""
     request = context["request"]
+    form = context["filter"].form
     template = get_template("includes/release_filters.html").template
+    query = request.GET.get("q")
+    chosen = urlencode(sorted((name, sorted(values)) for name, values in request.GET.lists() if name not in ("page", "q")), doseq=True)
 
     def render():
-        with context.push():
-            return str(template.render(context))
+        original = form.data
+        if query is not None:
+            form.data = original.copy()
+            form.data["q"] = _QUERY_SLOT
+        try:
+            with context.push():
+                return str(template.render(context))
+        finally:
+            form.data = original
 
-    if "q" in request.GET:
-        return mark_safe(render())
-    chosen = urlencode(sorted((name, sorted(values)) for name, values in request.GET.lists() if name != "page"), doseq=True)
-    return mark_safe(fragments.cached("filter-panel", (get_language(), int(bool(request.GET)), chosen), render))
+    panel = fragments.cached("filter-panel", (get_language(), int(bool(request.GET)), int(query is not None), chosen), render)
+    if query is not None:
+        panel = panel.replace(_QUERY_SLOT, escape(query))
+    return mark_safe(panel)
+
+
+# Letters and digits only, so escaping leaves it as it is; no query text is likely to hold it.
+_QUERY_SLOT = "qslot5e1c0a9d7b"
 
 
 @register.filter
