@@ -126,9 +126,14 @@ def _sharing(queryset, pk, window, shares, now=None):
             links = relation.through.objects.filter(**{f"{column}__in": ids})
             count = links.filter(release_id=models.OuterRef("pk")).order_by().values("release_id").annotate(n=models.Count("*")).values("n")
             shared = shared + models.functions.Coalesce(models.Subquery(count), 0)
-            linked = Q(pk__in=links.values("release_id"))
+            linked = Q(unindexed_pk__in=links.values("release_id"))
             sharing = linked if sharing is None else sharing | linked
-    return _candidates(queryset, pk, window, now).filter(sharing).annotate(shared=shared).order_by("-shared", *NEWEST_FIRST)
+    # "id + 0": SQLite would otherwise start from every release linked to the shared officials
+    # (the minister: most of the archive) and look each up by id; with the id hidden from it, it
+    # walks the date window and tests each release (2x faster at 10,000 releases, and bounded by
+    # the window however large the archive grows). PostgreSQL plans both alike.
+    candidates = _candidates(queryset, pk, window, now).alias(unindexed_pk=models.F("pk") + 0)
+    return candidates.filter(sharing).annotate(shared=shared).order_by("-shared", *NEWEST_FIRST)
 
 
 def _same_category(queryset, pk, window, category_id, exclude, now=None):
