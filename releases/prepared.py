@@ -12,6 +12,7 @@ import datetime
 import threading
 
 from django.db import connections
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 # Placeholders no real value equals: ids below zero, days and moments in the first century.
@@ -62,10 +63,14 @@ class PreparedValues:
 
     def run(self, using="default", **values):
         """The rows (as values_list() would give them) for these values of the markers."""
-        compiled = self._compiled_for(using)
+        compiled = self._compiled_for(using) if self._fits(values) else None
         if compiled is None:
             return [tuple(row) for row in self.build(**values).using(using)]
         return [tuple(row) for row in self._converted(compiled, using, values)]
+
+    def _fits(self, values):
+        """Whether every id fits a 64-bit column; one that does not is the ORM's to answer (no row)."""
+        return all(-(2**63) <= values[marker.name] < 2**63 for marker in self.markers if marker.kind == "int")
 
     def _compiled_for(self, using):
         compiled = getattr(self._compiled, using, False)
@@ -89,18 +94,28 @@ class PreparedValues:
 
 
 class PreparedModels(PreparedValues):
-    """As PreparedValues, for a queryset of model instances (no select_related, no annotations)."""
+    """As PreparedValues, for a queryset of model instances (select_related and annotations
+    included), built from the rows as Django's ModelIterable builds them."""
 
     def run(self, using="default", **values):
-        compiled = self._compiled_for(using)
+        compiled = self._compiled_for(using) if self._fits(values) else None
         if compiled is None:
             return list(self.build(**values).using(using))
         compiler = compiled[0]
-        model = compiler.query.model
-        columns = compiler.klass_info["select_fields"]
+        klass_info = compiler.klass_info
+        columns = klass_info["select_fields"]
         names = [compiler.select[i][0].target.attname for i in columns]
         start, end = columns[0], columns[-1] + 1
-        return [model.from_db(using, names, row[start:end]) for row in self._converted(compiled, using, values)]
+        populators = get_related_populators(klass_info, compiler.select, using)
+        found = []
+        for row in self._converted(compiled, using, values):
+            obj = klass_info["model"].from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
 
 def attach(instance, name, objects, back=None):

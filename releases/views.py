@@ -22,6 +22,7 @@ from .attachments.search import note_document_matches
 from .images import picture
 from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
+from .prepared import PreparedModels
 from .taxonomy.models import Country
 from .taxonomy.related import related_links, related_to, subjects_of
 from .readership.popular import most_read_this_week
@@ -122,6 +123,22 @@ def _officials_with_positions():
     return Prefetch("officials", queryset=Official.objects.prefetch_related("positions"))
 
 
+def _release_page_queryset(now=None):
+    """The release of a detail page with what it shows of its category, translation and replacement."""
+    counterparts = ("translation", "translated_from")
+    return (
+        # Withdrawn releases still answer at their URL: with their notice, 410 or a redirect.
+        Release.objects.reachable(now)
+        .select_related("category", "replaced_by", *counterparts)
+        .defer(*UNSHOWN_FIELDS, *(f"replaced_by__{field}" for field in UNSHOWN_FIELDS))
+        .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
+    )
+
+
+# Compiled once per process (releases/prepared.py): compiling it cost more than running it.
+_RELEASE_PAGE_ROW = PreparedModels(lambda pk, now: _release_page_queryset(now).filter(pk=pk), ints=["pk"], moments=["now"])
+
+
 class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     template_name = "releases/release_detail.html"
     context_object_name = "release"
@@ -129,23 +146,16 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     preview_release = None
 
     def get_queryset(self):
-        counterparts = ("translation", "translated_from")
-        return (
-            # Withdrawn releases still answer at their URL: with their notice, 410 or a redirect.
-            Release.objects.reachable()
-            .select_related("category", "replaced_by", *counterparts)
-            .defer(*UNSHOWN_FIELDS, *(f"replaced_by__{field}" for field in UNSHOWN_FIELDS))
-            .defer(*(f"{relation}__{field}" for relation in counterparts for field in UNSHOWN_FIELDS))
-        )
+        return _release_page_queryset()
 
     def get_object(self, queryset=None):
         if self.preview_release is not None:
             release = self.preview_release
         else:
-            try:
-                release = self.get_queryset().get(pk=self.kwargs["pk"])
-            except Release.DoesNotExist:
-                raise Http404("No release found") from None
+            found = _RELEASE_PAGE_ROW.run(pk=self.kwargs["pk"], now=timezone.now())
+            if not found:
+                raise Http404("No release found")
+            release = found[0]
         release.older, release.newer = Release.objects.neighbours(release.pk) or (None, None)
         if self.preview_release is not None:
             prefetch_related_objects([release], "images", "attachments", "videos", _officials_with_positions())

@@ -88,3 +88,37 @@ class TestAttach:
         attach(attached, "images", list(ReleaseImage.objects.filter(release=release)))
         assert list(attached.images.all()) == list(prefetched.images.all())
         assert set(attached._prefetched_objects_cache) == set(prefetched._prefetched_objects_cache)
+
+
+class TestPreparedModelsWithRelations:
+    def test_select_related_and_a_reverse_one_to_one_filled_as_the_orm_fills_them(self, django_assert_num_queries):
+        english = ReleaseFactory(language="en", title="Thailand and Japan")
+        thai = ReleaseFactory(translation=english, title="ไทยและญี่ปุ่น")
+        alone = ReleaseFactory(title="ข่าวเดี่ยว")
+
+        def build(pk):
+            return Release.objects.select_related("category", "translation", "translated_from").filter(pk=pk)
+
+        prepared = PreparedModels(build, ints=["pk"])
+        for release in (english, thai, alone):
+            [found] = prepared.run(pk=release.pk)
+            expected = build(release.pk).get()
+            with django_assert_num_queries(0):
+                assert found == expected and found.category.name_th == expected.category.name_th
+                assert found.counterpart == expected.counterpart
+        [found] = prepared.run(pk=english.pk)
+        with django_assert_num_queries(0):
+            assert found.translated_from == thai and found.counterpart == thai
+
+    def test_annotations_are_set(self):
+        release = ReleaseFactory()
+        prepared = PreparedModels(lambda pk: Release.objects.filter(pk=pk).with_neighbours(), ints=["pk"])
+        [found] = prepared.run(pk=release.pk)
+        assert found.older is None and found.newer is None and found.pk == release.pk
+
+
+def test_an_id_too_large_for_the_column_finds_nothing_as_with_the_orm():
+    ReleaseFactory()
+    prepared = PreparedModels(lambda pk: Release.objects.filter(pk=pk), ints=["pk"])
+    assert prepared.run(pk=2**63) == [] and prepared.run(pk=10**25) == []
+    assert PreparedValues(lambda pk: Release.objects.filter(pk=pk).values_list("pk"), ints=["pk"]).run(pk=-(2**70)) == []
