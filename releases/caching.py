@@ -12,6 +12,7 @@ is unreachable pages render from the database, logged once per outage (releases/
 
 import bisect
 import contextlib
+import contextvars
 import functools
 import hashlib
 import os
@@ -77,8 +78,24 @@ def _new_state():
     return {"token": secrets.token_hex(8), "due": [when.timestamp() for when in due]}
 
 
+# The token of the request being served (cache_public_page sets the scope): a page asks for it
+# once per fragment (items, panel, count, most read, related), and on the database cache each
+# asking was a query.
+_request_token = contextvars.ContextVar("newsroom_request_token", default=None)
+
+
 def current_token(now=None):
     """The generation token for page keys: changes with each edit and each time a release falls due."""
+    remembered = _request_token.get() if now is None else None
+    if remembered:
+        return remembered["token"]
+    token = _current_token(now)
+    if remembered is not None:
+        remembered["token"] = token
+    return token
+
+
+def _current_token(now=None):
     key = _state_key()
     state = page_cache().get(key)
     if state is None:
@@ -96,6 +113,9 @@ def current_token(now=None):
 def bump():
     """Start a new generation: every cached page is out of date. Cheap; safe anywhere
     (bulk imports and other signal-less writes should call it when done)."""
+    remembered = _request_token.get()
+    if remembered:
+        remembered.clear()
     page_cache().delete(STATE_KEY)
     if _process_local():
         path = _generation_file()
@@ -296,10 +316,20 @@ def cache_public_page(view, count_views=False, query=None):
     names = query_parameters(view) if query is None else tuple(query)
 
     def cached_view(request, *args, **kwargs):
+        scope = _request_token.set({})
+        try:
+            return serve(request, *args, **kwargs)
+        finally:
+            _request_token.reset(scope)
+
+    def serve(request, *args, **kwargs):
         if request.method in ("GET", "HEAD"):
             _keep_only(request, names)
         if not cacheable_request(request):
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # here, so its fragments share the request's token
+            return response
         request.META["HTTP_HOST"] = canonical_host(request)  # absolute links as the key says
         token = guarded_token()
         key = page_key(request, token) if token else None

@@ -17,6 +17,7 @@ from tests.factories import (
     PositionFactory,
     ReleaseFactory,
     ReleaseImageFactory,
+    committed,
     login_verified,
     make_user,
 )
@@ -495,3 +496,38 @@ class TestNotFound:
         assert get(client, release.get_absolute_url()).status_code == 200
         assert get(client, "/releases/424242/x/").status_code == 301  # to the right slug
 
+
+
+class TestTokenPerRequest:
+    """A page's fragments (items, filter panel, count, most read, related) share one reading of the generation."""
+
+    @pytest.fixture
+    def readings(self, monkeypatch):
+        counted = []
+        original = caching._current_token
+        monkeypatch.setattr(caching, "_current_token", lambda now=None: counted.append(1) or original(now))
+        return counted
+
+    @pytest.mark.parametrize("path", ["/", "/?page=2", "/en/"])
+    def test_a_list_page_reads_it_once(self, client, settings, readings, path):
+        settings.NEWSROOM_PAGE_CACHE = False
+        for _ in range(25):
+            ReleaseFactory()
+        committed()
+        assert client.get(path).status_code == 200
+        assert len(readings) == 1
+
+    def test_a_detail_page_reads_it_once(self, client, settings, readings):
+        settings.NEWSROOM_PAGE_CACHE = False
+        release = with_related_data(3)[1]
+        committed()
+        assert client.get(release.get_absolute_url()).status_code == 200
+        assert len(readings) == 1
+
+    def test_outside_a_request_every_call_reads_and_a_bump_is_seen(self, readings):
+        committed()
+        first = caching.current_token()
+        caching.current_token()
+        assert len(readings) == 2
+        caching.bump()
+        assert caching.current_token() != first
