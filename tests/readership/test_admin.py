@@ -216,10 +216,11 @@ def test_change_list_sorted_and_filtered_by_officials_counts_and_sums_each_relea
 
 
 @pytest.mark.django_db
-def test_change_list_sorted_by_the_column_sums_the_week_once_not_per_release(editor_client, ranked, monkeypatch):
-    """Sorted by the column, a page's ids come from one join of the week's rows grouped by release;
-    the per-release subquery runs only inside that page (`id IN (… LIMIT n)`), and the counts never
-    touch the daily rows. Same number of queries as the default order."""
+def test_change_list_sorted_by_the_column_cuts_the_page_ids_first(editor_client, ranked, monkeypatch):
+    """Sorted by the column, the page's rows are read by ids cut first (`id IN (… LIMIT n)`): the
+    subquery of the rows and their order runs for the page alone, and the counts never touch the
+    daily rows. The ids come from one join of the week's rows grouped by release on PostgreSQL,
+    from the per-release subquery over ids alone on SQLite. Same number of queries as the default order."""
     from releases.admin import ReleaseAdmin
 
     monkeypatch.setattr(ReleaseAdmin, "list_per_page", 2)
@@ -231,8 +232,12 @@ def test_change_list_sorted_by_the_column_sums_the_week_once_not_per_release(edi
     sql = [query["sql"] for query in queries.captured_queries]
     page = [text for text in sql if "views_recent" in text]
     assert len(page) == 1 and len(sql) == len(default.captured_queries)
-    inner = page[0].split(' IN (SELECT ', 1)[1]
-    assert 'LEFT OUTER JOIN "releases_releaseviewday"' in inner and "GROUP BY" in inner and "LIMIT 2 OFFSET 2" in inner
+    head, inner = page[0].split(' IN (SELECT ', 1)
+    assert inner.startswith('V0."id" AS "pk" FROM "releases_release" V0 ') and "LIMIT 2 OFFSET 2" in inner
+    if connection.vendor == "postgresql":
+        assert 'LEFT OUTER JOIN "releases_releaseviewday"' in inner and "GROUP BY" in inner
+    else:
+        assert "releaseimage" not in inner and "JOIN" not in inner
     counts = [text for text in sql if text.upper().startswith("SELECT COUNT(")]
     assert counts and not any("releaseviewday" in text for text in counts)
 
