@@ -29,7 +29,7 @@ from .images.widgets import PhotoFileInput, PhotoOrderInput
 from .models import Category, Official, Position, Release, ReleaseImage
 from .security import audit
 
-from .readership.admin import views_last_7_days, with_image_count, with_recent_views  # also registers the readership screens
+from .readership.admin import ChangeListPaginator, views_last_7_days, with_image_count, with_recent_views  # also registers the readership screens
 
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom")
@@ -231,6 +231,7 @@ class ReleaseAdmin(BodyPreviewMixin, ReleaseTaxonomyMixin, LifecycleAdminMixin, 
     inlines = [ReleaseImageInline, ReleaseAttachmentInline, ReleaseVideoInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
+    paginator = ChangeListPaginator
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "language", "translation", "category", "officials"]}),
         (_("Publishing"), {"fields": ["release_date", "status", "publish_at"]}),

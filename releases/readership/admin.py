@@ -6,7 +6,9 @@ import datetime
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -49,18 +51,62 @@ class _PerRelease(Coalesce):
         return []
 
 
+def _since(days):
+    return timezone.localdate() - datetime.timedelta(days=days - 1)
+
+
 def with_recent_views(queryset, days=7):
     """Annotate `views_recent`: each release's views in the last `days` days (a subquery, so other
     aggregates of the change list are not multiplied by a join)."""
-    since = timezone.localdate() - datetime.timedelta(days=days - 1)
     total = (
-        ReleaseViewDay.objects.filter(release=OuterRef("pk"), date__gte=since)
+        ReleaseViewDay.objects.filter(release=OuterRef("pk"), date__gte=_since(days))
         .order_by()
         .values("release")
         .annotate(total=Sum("views"))
         .values("total")
     )
     return queryset.annotate(views_recent=_PerRelease(Subquery(total, output_field=IntegerField()), 0))
+
+
+def with_week_sums(queryset, days=7):
+    """`views_recent` again, as one sum per release over the period's rows joined to the releases
+    (`LEFT JOIN … ON release AND date >= … GROUP BY release`): one aggregate of the period's rows,
+    where sorting by the subquery looked up every release's rows one release at a time."""
+    recent = FilteredRelation("view_days", condition=Q(view_days__date__gte=_since(days)))
+    return queryset.annotate(recent_days=recent).annotate(views_recent=Coalesce(Sum("recent_days__views"), 0))
+
+
+def _ordered_by_recent_views(queryset):
+    names = (getattr(getattr(field, "expression", None), "name", field) for field in queryset.query.order_by)
+    return any(isinstance(name, str) and name.lstrip("-") == "views_recent" for name in names)
+
+
+class ChangeListPaginator(Paginator):
+    """The release change list's pages. Sorted by views in the last 7 days, a page's ids are cut first
+    (`WHERE id IN (SELECT id … ORDER BY … LIMIT n OFFSET m)`, still one query) and its rows, their
+    column and order come from the subquery, now run for the page alone. On PostgreSQL the ids come
+    from with_week_sums: the subquery for each of 100,000 releases took ~0.5 s, the join ~40 ms. On
+    SQLite, in-process, that subquery over a narrow index is the cheaper (~55 ms of CPU, where the
+    join walks the whole release table, ~170 ms). The count stays the plain filtered count."""
+
+    def page(self, number):
+        if not _ordered_by_recent_views(self.object_list):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list.filter(pk__in=self._ids()[bottom:top]), number, self)
+
+    def _ids(self):
+        rows = self.object_list
+        if connections[rows.db].vendor == "sqlite":
+            return rows.values("pk")
+        if rows.query.distinct:
+            # A filter joined a many-valued relation: sum over the filtered ids, never over joined rows.
+            rows = Release.objects.filter(pk__in=rows.values("pk"))
+        return with_week_sums(rows.values("pk")).order_by(*self.object_list.query.order_by).values("pk")
 
 
 def with_image_count(queryset):
