@@ -165,6 +165,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("NEWSROOM_POSTGRES_JIT", False):
+    # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: the search
+    # page's plan (hashed subplans estimated as full scans that never run) did, and compiling
+    # took ~950 ms of a 970 ms query that runs in 25 ms without it (100,000 releases,
+    # docs/performance.md). Short web queries never gain from it.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------

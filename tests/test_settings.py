@@ -52,6 +52,25 @@ def test_database_url_selects_postgresql():
     assert "sqlite3" in result.stdout and "var/newsroom.sqlite3" in result.stdout
 
 
+def test_postgresql_connections_run_without_jit_unless_asked_for():
+    code = "from django.conf import settings; print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    url = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/news?options=-c%20statement_timeout%3D5000"}
+    result = run_manage("shell", "-c", code, env_extra=url)
+    assert "'-c statement_timeout=5000 -c jit=off'" in result.stdout, result.stdout + result.stderr  # the URL's own options kept
+    result = run_manage("shell", "-c", code, env_extra={**url, "NEWSROOM_POSTGRES_JIT": "1"})
+    assert "'-c statement_timeout=5000'" in result.stdout
+
+
+@pytest.mark.django_db
+def test_jit_is_off_on_the_connection_itself():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    else:  # SQLite has no JIT, and its connection options stay its own
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+
+
 def test_redis_url_selects_redis_cache():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = run_manage("shell", "-c", code, env_extra={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3"})
