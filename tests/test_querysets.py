@@ -55,3 +55,39 @@ def test_a_scheduled_release_becomes_a_neighbour_when_due(archive):
 
 def test_no_such_release():
     assert Release.objects.neighbours(10**9) is None
+
+
+class TestForReadersOf:
+    """A translated pair listed once, in the reader's language; a release alone in the other language listed, marked by the page."""
+
+    @pytest.fixture
+    def pairs(self):
+        now = timezone.now()
+        english = ReleaseFactory(language="en", title="Public pair (en)")
+        thai = ReleaseFactory(language="th", title="คู่ที่เผยแพร่", translation=english)
+        lone_english = ReleaseFactory(language="en", title="English only")
+        draft_thai = ReleaseFactory(language="th", title="ร่าง", draft=True)
+        english_of_draft = ReleaseFactory(language="en", title="Translation of a draft")
+        draft_thai.translation = english_of_draft
+        draft_thai.save()
+        scheduled_english = ReleaseFactory(language="en", title="Scheduled translation", publish_at=now + datetime.timedelta(hours=2))
+        thai_with_scheduled = ReleaseFactory(language="th", title="มีฉบับแปลตั้งเวลา", translation=scheduled_english)
+        return {
+            "english": english, "thai": thai, "lone_english": lone_english, "english_of_draft": english_of_draft,
+            "thai_with_scheduled": thai_with_scheduled, "scheduled_english": scheduled_english,
+        }
+
+    def titles(self, language, now=None):
+        return set(Release.objects.published(now).for_readers_of(language, now).values_list("title", flat=True))
+
+    def test_each_language_sees_its_side_of_a_pair_and_the_lone_ones(self, pairs):
+        assert self.titles("th") == {"คู่ที่เผยแพร่", "English only", "Translation of a draft", "มีฉบับแปลตั้งเวลา"}
+        assert self.titles("en") == {"Public pair (en)", "English only", "Translation of a draft", "มีฉบับแปลตั้งเวลา"}
+
+    def test_a_translation_counts_once_it_is_public(self, pairs):
+        later = timezone.now() + datetime.timedelta(hours=3)
+        assert "มีฉบับแปลตั้งเวลา" not in self.titles("en", later) and "Scheduled translation" in self.titles("en", later)
+
+    def test_joins_not_subqueries(self, pairs):
+        sql = str(Release.objects.published().for_readers_of("th").query).upper()
+        assert "LEFT OUTER JOIN" in sql and "EXISTS" not in sql

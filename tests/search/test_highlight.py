@@ -23,6 +23,28 @@ def test_highlight_marks_a_word_found_inside_a_compound(db):
     assert "<mark>กระทรวงการต่างประเทศ</mark>" in search.highlight(release, "ต่างประเทศ")
 
 
+def test_asean_is_marked_in_the_text_and_a_title_only_match_shows_the_summary(db):
+    in_text = ReleaseFactory(title="ข่าว", body="อธิบดีกรมอาเซียนแถลงผลการประชุมอาเซียน")
+    snippet = search.highlight(in_text, "อาเซียน")
+    assert "<mark>กรมอาเซียน</mark>" in snippet and "<mark>อาเซียน</mark>" in snippet
+    title_only = ReleaseFactory(title="การประชุมอาเซียน", body="รัฐมนตรีเดินทางถึงกรุงจาการ์ตา")
+    assert search.highlight(title_only, "อาเซียน") == "รัฐมนตรีเดินทางถึงกรุงจาการ์ตา"  # the summary, unmarked
+
+
+def test_a_page_of_snippets_asks_for_the_dictionary_once(db, monkeypatch):
+    releases = [ReleaseFactory(title="ข่าว", body=f"การค้าระหว่างประเทศ ฉบับที่ {n}") for n in range(5)]
+    asked = []
+    original = search.dictionary.trie
+    monkeypatch.setattr(search.dictionary, "trie", lambda *a, **k: asked.append(1) or original(*a, **k))
+    from releases.search.highlight import with_highlights
+
+    with_highlights(releases[:1], "การค้า")
+    one = len(asked)
+    with_highlights(releases, "การค้า")
+    assert len(asked) == 2 * one  # the same for five snippets as for one (the query's parsing asks too)
+    assert all("<mark>" in release.search_headline for release in releases)
+
+
 def test_highlight_without_a_match_falls_back_to_the_summary(db):
     release = ReleaseFactory(title="ข่าว", body="ย่อหน้าแรก")
     assert search.highlight(release, "ทุเรียน") == "ย่อหน้าแรก"
