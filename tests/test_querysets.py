@@ -87,7 +87,3 @@ class TestForReadersOf:
     def test_a_translation_counts_once_it_is_public(self, pairs):
         later = timezone.now() + datetime.timedelta(hours=3)
         assert "มีฉบับแปลตั้งเวลา" not in self.titles("en", later) and "Scheduled translation" in self.titles("en", later)
-
-    def test_joins_not_subqueries(self, pairs):
-        sql = str(Release.objects.published().for_readers_of("th").query).upper()
-        assert "LEFT OUTER JOIN" in sql and "EXISTS" not in sql
