@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from . import fragments, images, lifecycle, roles, thai
+from . import images, lifecycle, roles, thai
+from .admin_filters import MissingImagesFilter, YearFilter
 from .admin_lifecycle import CorrectionFields, LifecycleAdminMixin, StateFilter, VersionCheck
 from .attachments.admin import ReleaseAttachmentInline
 from .body.admin import BodyPreviewMixin
 from .taxonomy.admin import ReleaseTaxonomyMixin
 from .video.admin import ReleaseVideoInline
-from .forms import MAX_YEAR, MIN_YEAR, ThaiDateField, ThaiDateTimeField
+from .forms import ThaiDateField, ThaiDateTimeField
 from .history_admin import HistoryAdmin
 from .images.widgets import PhotoFileInput, PhotoOrderInput
 from .models import Category, Official, Position, Release, ReleaseImage
@@ -96,41 +97,6 @@ class PositionInline(admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title_th", "title_en", "organisation", "start_date", "end_date", "concurrent"]
-
-
-class YearFilter(admin.SimpleListFilter):
-    title = _("year (B.E.)")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        # Once per content generation: on SQLite the distinct years run a Python function per row
-        # (~280 ms for the two queries at 100,000 releases, docs/performance.md "Readership").
-        years = fragments.cached("admin-years", (), lambda: [d.year for d in Release.objects.dates("release_date", "year", order="DESC")])
-        return [(str(year), str(year + thai.BE_OFFSET)) for year in years]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and value.isascii():
-            # A year no date can have (0, 99999, 10**20) would be a 500 inside the year lookup.
-            if not MIN_YEAR <= int(value) <= MAX_YEAR:
-                return queryset.none()
-            return queryset.filter(release_date__year=int(value))
-        return queryset
-
-
-class MissingImagesFilter(admin.SimpleListFilter):
-    title = _("photos")
-    parameter_name = "photos"
-
-    def lookups(self, request, model_admin):
-        return [("missing", _("fewer than the source had"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            from django.db.models import F
-
-            return with_image_count(queryset).filter(n_images__lt=F("expected_image_count"))
-        return queryset
 
 
 def _could_be_id(value):

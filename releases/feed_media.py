@@ -49,8 +49,8 @@ class MediaRssMixin:
 
 
 class MediaRssFeed(MediaRssMixin, Rss201rev2Feed):
-    pass
+    """RSS 2.0 with each item's photos as Media RSS."""
 
 
 class MediaAtomFeed(MediaRssMixin, Atom1Feed):
-    pass
+    """Atom with each entry's photos as Media RSS."""

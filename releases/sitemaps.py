@@ -100,11 +100,11 @@ class PageSitemap(BothLanguages, Sitemap):
 
 
 class CountrySitemap(BothLanguages, subject_sitemaps.CountrySitemap):
-    pass
+    """Country pages, in both interface languages."""
 
 
 class TopicSitemap(BothLanguages, subject_sitemaps.TopicSitemap):
-    pass
+    """Topic pages, in both interface languages."""
 
 
 SITEMAPS = {

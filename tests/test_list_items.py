@@ -120,3 +120,10 @@ class TestFilterPanel:
         assert f'value="{escape(query)}"' in page
         assert "<script>alert" not in page and "qslot5e1c0a9d7b" not in page
         assert 'value="อื่น"' not in page
+
+    def test_a_search_with_a_bad_filter_shows_its_own_query_and_error(self, client):
+        ReleaseFactory()
+        committed()
+        for query in ("การค้า", "ญี่ปุ่น"):
+            page = client.get("/", {"q": query, "date_from": "ไม่ใช่วันที่"}).content.decode()
+            assert f'value="{query}"' in page and 'class="form-errors"' in page

@@ -41,7 +41,8 @@ def filter_panel(context):
     """includes/release_filters.html, rendered once per content generation, language and set of
     filters (its ~300 options were a third of an uncached list page's time). A search's query text
     (addresses without end) is not part of the key: the panel is rendered with a placeholder in the
-    query box, which each request fills with its own text, escaped as the widget escapes it."""
+    query box, which each request fills with its own text, escaped as the widget escapes it (the
+    query is never refused, so no error in the panel can belong to it)."""
     request = context["request"]
     form = context["filter"].form
     template = get_template("includes/release_filters.html").template
