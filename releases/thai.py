@@ -20,6 +20,7 @@ EN_FULL_MONTHS = [
 ]
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_THAI_DIGIT = re.compile(f"[{THAI_DIGITS}]")
 # The slug of a release whose title gives none (only punctuation, say): URLs always have one.
 FALLBACK_SLUG = "release"
 
@@ -31,7 +32,8 @@ def page_language():
 
 def to_arabic_digits(text):
     """'๒๕๖๔' -> '2564'; other characters are left alone."""
-    return thai_digit_to_arabic_digit(text) if text else text
+    # Most text holds no Thai digit: finding none is several times cheaper than the translation.
+    return thai_digit_to_arabic_digit(text) if text and _THAI_DIGIT.search(text) else text
 
 
 def to_thai_digits(text):

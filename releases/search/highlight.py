@@ -2,6 +2,7 @@
 
 import functools
 import html
+import re
 import unicodedata
 
 from django.utils.safestring import mark_safe
@@ -13,6 +14,7 @@ from .segmentation import segment, syllables
 from .vocabulary import dictionary
 
 SNIPPET_WORDS = 40
+_SPACES = re.compile(r"(\s+)")
 
 
 def highlight(release, query, words=SNIPPET_WORDS, trie=None):
@@ -35,7 +37,7 @@ def highlight(release, query, words=SNIPPET_WORDS, trie=None):
     candidates = [p for p in paragraphs if _contains_any(_quick_fold(p), needles)]
     for paragraph in candidates:
         trie = trie or dictionary.trie()
-        tokens = segment(paragraph, trie, keep_whitespace=True)
+        tokens = _segment_by_phrase(paragraph, trie)
         hits = [i for i, token in enumerate(tokens) if _token_hit(_normalize_token(token), wanted, inside)]
         if not hits:
             continue
@@ -49,6 +51,23 @@ def highlight(release, query, words=SNIPPET_WORDS, trie=None):
             parts.append("…")
         return mark_safe("".join(parts))
     return mark_safe(html.escape(plain))
+
+
+def _segment_by_phrase(paragraph, trie):
+    """Words of `paragraph` with its spaces kept, segmented one space-separated phrase at a time.
+
+    As the index does (segmentation.tokenize), so a snippet marks the words that matched. It is
+    also what keeps it cheap: a paragraph naming an official goes to pythainlp's Python newmm
+    (~0.3 ms) when whole, while per phrase only the phrase holding the name does; the rest go
+    to the Rust segmenter.
+    """
+    tokens = []
+    for piece in _SPACES.split(paragraph):
+        if piece.isspace():
+            tokens.append(piece)
+        elif piece:
+            tokens.extend(segment(piece, trie, keep_whitespace=True))
+    return tokens
 
 
 def _quick_fold(text):

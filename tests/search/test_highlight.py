@@ -3,7 +3,8 @@
 import pytest
 
 from releases import search
-from tests.factories import ReleaseFactory
+from releases.search import segmentation
+from tests.factories import OfficialFactory, ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,19 @@ def test_a_page_of_snippets_asks_for_the_dictionary_once(db, monkeypatch):
     with_highlights(releases, "การค้า")
     assert len(asked) == 2 * one  # the same for five snippets as for one (the query's parsing asks too)
     assert all("<mark>" in release.search_headline for release in releases)
+
+
+def test_a_paragraph_naming_an_official_is_segmented_phrase_by_phrase(db, monkeypatch):
+    # pythainlp's Python newmm (needed where a name is) sees only the phrase holding the name,
+    # not the whole paragraph; the snippet keeps the paragraph's spaces and marks the match.
+    OfficialFactory(name_th="ธีรพงศ์ ศรีสุข")
+    release = ReleaseFactory(title="ข่าว", body="นายธีรพงศ์ แถลงข่าว ความร่วมมือด้านการค้าระหว่างประเทศ")
+    seen = []
+    original = segmentation.word_tokenize
+    monkeypatch.setattr(segmentation, "word_tokenize", lambda text, **kw: seen.append(text) or original(text, **kw))
+    snippet = search.highlight(release, "การค้า")
+    assert "<mark>การค้า</mark>" in snippet and "นายธีรพงศ์ แถลงข่าว ความร่วมมือด้าน" in snippet
+    assert seen == ["นายธีรพงศ์"]
 
 
 def test_highlight_without_a_match_falls_back_to_the_summary(db):
