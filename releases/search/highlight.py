@@ -57,9 +57,9 @@ def _segment_by_phrase(paragraph, trie):
     """Words of `paragraph` with its spaces kept, segmented one space-separated phrase at a time.
 
     As the index does (segmentation.tokenize), so a snippet marks the words that matched. It is
-    also what keeps it cheap: a paragraph naming an official goes to pythainlp's Python newmm
-    (~0.3 ms) when whole, while per phrase only the phrase holding the name does; the rest go
-    to the Rust segmenter.
+    also half the cost: a paragraph naming an official goes whole to pythainlp's Python newmm,
+    while per phrase only the phrase holding the name does and the rest go to the Rust segmenter
+    (docs/performance.md, "The one-language rule probed, not hashed").
     """
     tokens = []
     for piece in _SPACES.split(paragraph):
