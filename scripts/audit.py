@@ -110,8 +110,16 @@ def lighthouse(url, preset, work):
                f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROMIUM_FLAGS}"]
     if preset == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, timeout=300,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # One retry: a headless Chromium under load now and then fails to start or times out on its
+    # protocol; a page that really breaks Lighthouse fails twice and says why.
+    for attempt in (1, 2):
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode == 0:
+            break
+        print(f"lighthouse {preset} {url} failed (attempt {attempt}):", *done.stderr.strip().splitlines()[-5:], sep="\n  ", file=sys.stderr)
+    else:
+        raise SystemExit(f"lighthouse failed twice on {url} ({preset})")
     report = json.loads(out.read_text())
     scores = {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
     failing = {}  # category -> audits scoring under 0.9
