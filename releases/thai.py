@@ -33,7 +33,7 @@ def page_language():
 def to_arabic_digits(text):
     """'๒๕๖๔' -> '2564'; other characters are left alone."""
     # Most text holds no Thai digit: finding none is several times cheaper than the translation.
-    return thai_digit_to_arabic_digit(text) if text and _THAI_DIGIT.search(text) else text
+    return thai_digit_to_arabic_digit(text) if has_thai_digits(text) else text
 
 
 def to_thai_digits(text):
@@ -42,7 +42,7 @@ def to_thai_digits(text):
 
 
 def has_thai_digits(text):
-    return any(ch in THAI_DIGITS for ch in text or "")
+    return bool(text) and _THAI_DIGIT.search(text) is not None
 
 
 def ce_year(year):

@@ -89,6 +89,11 @@ def test_digits():
     assert thai.ce_year(2564) == 2021 and thai.ce_year(2021) == 2021
 
 
+def test_text_without_thai_digits_passes_through_unchanged():
+    assert [thai.has_thai_digits(t) for t in ("ปี ๒๕๖๔", "ปี 2564", "", None)] == [True, False, False, False]
+    assert thai.to_arabic_digits("ปี 2564") == "ปี 2564" and thai.to_arabic_digits("") == "" and thai.to_arabic_digits(None) is None
+
+
 def test_slug_keeps_marks_django_would_drop():
     from django.utils.text import slugify as django_slugify
 
