@@ -239,6 +239,8 @@ else:
 LEGACY_MISSING_MAX_PATHS = env_int("NEWSROOM_LEGACY_MISSING_MAX_PATHS", 5000)
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# Release pages rendered once per change and kept in the database (releases/stored_pages/).
+NEWSROOM_STORED_PAGES = env_bool("NEWSROOM_STORED_PAGES", True)
 # A page that was not found (an out-of-range page number, say) is remembered this long.
 NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS = env_int("NEWSROOM_PAGE_CACHE_NOT_FOUND_SECONDS", 60)
 # With local-memory caches (one per worker), the file through which workers learn of a change.

@@ -13,7 +13,7 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from .cache_tables import create_cache_tables
         from .search import signals as search_signals
-        from . import caching, scheduled_edits
+        from . import caching, scheduled_edits, stored_pages
         from .attachments import signals as attachment_signals
         from .images import signal_handlers as image_signal_handlers
         from .security import audit
@@ -21,6 +21,7 @@ class ReleasesConfig(AppConfig):
         from .readership import signals as readership_signals
 
         caching.register()
+        stored_pages.register()
         scheduled_edits.register()
         image_signal_handlers.register()
         search_signals.register()

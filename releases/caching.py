@@ -138,6 +138,18 @@ def bump_and_prepare():
 
 # Bulk writers (the archive import) bump once at the end instead of twice per saved row.
 _deferred = threading.local()
+# Called with no arguments when a deferred block that changed content ends: what keeps rendered
+# content by other rules than the generation (releases/stored_pages/) drops it then.
+after_bulk_change = []
+
+
+def deferring():
+    """Inside deferred(): note a content change for the block's end and return True (the caller
+    leaves it to after_bulk_change); outside, False (handle it now)."""
+    if getattr(_deferred, "changed", None) is None:
+        return False
+    _deferred.changed = True
+    return True
 
 
 @contextlib.contextmanager
@@ -152,6 +164,9 @@ def deferred():
         changed, _deferred.changed = _deferred.changed, outer
         if changed:
             _content_changed()
+            if outer is None:
+                for listener in after_bulk_change:
+                    listener()
 
 
 def _content_changed(**kwargs):
@@ -201,9 +216,10 @@ def register():
     m2m_changed.connect(_content_changed, sender=Release.topics.through, dispatch_uid="page_cache_topics")
 
 
-def guarded_token():
-    """current_token(), or None while the cache is unreachable (then nothing is cached)."""
-    return _guarded(current_token)
+def guarded_token(fresh=False):
+    """current_token(), or None while the cache is unreachable (then nothing is cached).
+    fresh: read it again rather than take the one this request already read."""
+    return _guarded(_current_token if fresh else current_token)
 
 
 def lookup(key):
@@ -235,9 +251,13 @@ def store(key, entry, seconds=None):
 
 def cacheable_request(request):
     """Anonymous reads only: staff signed in, a pending message or credentials mean no cache."""
+    return settings.NEWSROOM_PAGE_CACHE and anonymous_read(request)
+
+
+def anonymous_read(request):
+    """A GET or HEAD of the public: no staff signed in, no pending message, no credentials."""
     return (
-        settings.NEWSROOM_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and not _staff(request)
@@ -374,7 +394,8 @@ def _hit(request, entry, count_views):
 
 def _counted_release(response):
     """(pk, publish_at) of the release a detail page showed, kept to count views on hits."""
-    release = (getattr(response, "context_data", None) or {}).get("release")
+    # A stored page (releases/stored_pages/) names its release; a rendered one has it in its context.
+    release = getattr(response, "shown_release", None) or (getattr(response, "context_data", None) or {}).get("release")
     if release is None or not release.is_published():
         return None
     return release.pk, release.publish_at

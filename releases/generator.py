@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import caching, search, thai
+from . import caching, search, stored_pages, thai
 from .models import Category, Official, Position, Release
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -319,6 +319,7 @@ class Generator:
                 if progress:
                     progress(batch)
         caching.bump()  # bulk inserts send no signals
+        stored_pages.forget_all()
         analyze()
         return result
 

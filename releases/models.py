@@ -415,6 +415,7 @@ from .taxonomy.models import Country, Topic  # noqa: E402,F401  (their own modul
 from .video.models import ReleaseVideo  # noqa: E402,F401
 
 from .readership.models import ReleaseViewDay  # noqa: E402,F401 - daily views live in their own package
+from .stored_pages.models import StoredPage  # noqa: E402,F401 (release pages kept between changes)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -22,7 +22,7 @@ _MARKER_DAY = datetime.date(1, 3, 1)
 
 
 class Marker:
-    """A named placeholder of a kind: "int" (an id), "moment" (an aware datetime) or "day" (a date)."""
+    """A named placeholder of a kind: "int" (an id), "moment" (an aware datetime), "day" (a date) or "text"."""
 
     def __init__(self, name, index, kind="int"):
         self.name, self.kind = name, kind
@@ -30,6 +30,7 @@ class Marker:
             "int": lambda: _FIRST_MARKER - index,
             "moment": lambda: _MARKER_MOMENT + datetime.timedelta(days=index),
             "day": lambda: _MARKER_DAY + datetime.timedelta(days=index),
+            "text": lambda: f"\x1fprepared-marker-{index}\x1f",
         }[kind]()
 
 
@@ -41,11 +42,12 @@ class PreparedValues:
     compiling normally, so a surprise costs speed, never a wrong answer.
     """
 
-    def __init__(self, build, ints=(), moments=(), days=()):
+    def __init__(self, build, ints=(), moments=(), days=(), texts=()):
         self.build = build
         self.markers = [Marker(name, i) for i, name in enumerate(ints)]
         self.markers += [Marker(name, i, "moment") for i, name in enumerate(moments)]
         self.markers += [Marker(name, i, "day") for i, name in enumerate(days)]
+        self.markers += [Marker(name, i, "text") for i, name in enumerate(texts)]
         self._compiled = threading.local()  # per thread, as database connections are
 
     def _compile(self, using):
@@ -144,4 +146,6 @@ def _adapted(value, marker, connection):
         return connection.ops.adapt_datetimefield_value(value)
     if marker.kind == "day":
         return connection.ops.adapt_datefield_value(value)
+    if marker.kind == "text":
+        return str(value)
     return int(value)

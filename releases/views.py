@@ -1,6 +1,7 @@
 """Public pages. Every list starts from Release.objects.published(); a release's own URL from reachable()."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import counters, fragments, release_page, search, thai
+from . import counters, fragments, release_page, search, stored_pages, thai
 from .filters import ReleaseFilter
 from .attachments.presentation import media_objects
 from .attachments.search import note_document_matches
@@ -144,6 +145,8 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
     context_object_name = "release"
     # Set by the admin's preview: render this release as the public would see it.
     preview_release = None
+    # Off when pages are stored ahead of readers (store_release_pages): that is no reader's view.
+    count_views = True
 
     def get_queryset(self):
         return _release_page_queryset()
@@ -156,25 +159,40 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             if not found:
                 raise Http404("No release found")
             release = found[0]
+        return release
+
+    def load_page(self, release):
+        """What the page shows beside the release row: its neighbours, photos, documents, videos and officials."""
         release.older, release.newer = Release.objects.neighbours(release.pk) or (None, None)
         if self.preview_release is not None:
             prefetch_related_objects([release], "images", "attachments", "videos", _officials_with_positions())
         else:
             release_page.load_related(release)
-        return release
 
     def get(self, request, *args, **kwargs):
+        if self.preview_release is not None:
+            self.object = self.get_object()
+            return self.render_page()
+        address = stored_pages.PageAddress(request, self.kwargs["pk"])  # before the rows are read
         self.object = self.get_object()
-        preview = self.preview_release is not None
-        if not preview:
-            withdrawn = self.withdrawn_response()
-            if withdrawn is not None:
-                return withdrawn
-            if kwargs.get("slug") != self.object.url_slug:
-                return redirect(self.object.get_absolute_url(), permanent=True)
+        withdrawn = self.withdrawn_response()
+        if withdrawn is not None:
+            return withdrawn
+        if kwargs.get("slug") != self.object.url_slug:
+            return redirect(self.object.get_absolute_url(), permanent=True)
+        if self.count_views:
             counters.record_view(request, self.object)
-        context = self.get_context_data(object=self.object, preview=preview)
-        return self.render_to_response(context)
+        return address.response(self.object) or self.render_page(address)
+
+    def render_page(self, address=None):
+        """Render the page; with an address, keep it (stored_pages) before its slots are filled."""
+        release = self.object
+        self.load_page(release)
+        response = self.render_to_response(self.get_context_data(object=release, preview=address is None))
+        if address is not None:
+            response.add_post_render_callback(functools.partial(address.keep, release))
+        response.add_post_render_callback(functools.partial(_fill_slots, release))
+        return response
 
     def withdrawn_response(self):
         """Published in error: 410 with a short explanation; replaced: 301 to the replacement."""
@@ -211,7 +229,6 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             translation=translation,
             translation_url=self.request.build_absolute_uri(translation.url_in_its_language()) if translation else None,
             alternates=translated_pair(self.request, release, translation),
-            views=counters.displayed_views(release),
             canonical_url=canonical,
             share_links=share_links(canonical, release.title),
             json_ld=news_article(self.request, release, images, canonical, [*countries, *topics]),
@@ -219,9 +236,13 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             corrections=list(release.events.filter(action=ReleaseEvent.Action.CORRECTED).order_by("-at")) if release.corrected_at else [],
             attachments=release.attachments.all(),
             accessible_format_email=settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL,
-            most_read=most_read_this_week(thai.page_language()),
         )
         return context
+
+
+def _fill_slots(release, response):
+    """The per-request parts of a release page (view count, most read), rendered or stored alike."""
+    response.content = stored_pages.slots.fill(response.content.decode(), release, thai.page_language())
 
 
 def related_releases(release, countries, topics, shared=True):

@@ -22,6 +22,8 @@ def _test_settings(settings, tmp_path, tmp_path_factory):
     settings.SECURE_SSL_REDIRECT = False
     # Each request renders (tests look at context and queries); tests/test_caching.py turns it on.
     settings.NEWSROOM_PAGE_CACHE = False
+    # Like the page cache, an accelerator: tests/stored_pages/ and the golden pages turn it on.
+    settings.NEWSROOM_STORED_PAGES = False
     settings.NEWSROOM_PAGE_CACHE_FILE = str(tmp_path_factory.mktemp("page-cache") / "generation")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,6 +1,7 @@
 """Tiny factories for test data (factory_boy), with yesterday/tomorrow helpers."""
 
 import datetime
+import re
 
 import factory
 from django.contrib.auth import get_user_model
@@ -172,3 +173,9 @@ def committed():
     from releases import caching
 
     caching.bump_and_prepare()
+
+
+def shown_views(response):
+    """The view count a release page shows (filled into the page on every request, stored or rendered)."""
+    match = re.search(r'<span class="views">[^<\d]*([\d,]+)', response.content.decode())
+    return int(match.group(1).replace(",", ""))

@@ -71,7 +71,7 @@ def test_a_page_finding_its_fragments_cached_reads_less(client):
         response = client.get(release.get_absolute_url())
     assert len(again) <= len(first) - 2  # most read and related: neither asked again
     assert [item.title for item in response.context["related"]] == [other.title]
-    assert [item.title for item in response.context["most_read"]] == [other.title]
+    assert other.get_absolute_url() in response.content.decode().split('class="most-read"')[1]
 
 
 # --- related releases: each edit shows on the next page ----------------------------------

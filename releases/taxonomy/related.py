@@ -10,6 +10,9 @@ from ..models import NEWEST_FIRST, Release
 from ..prepared import PreparedValues
 from .models import Country, Topic
 
+# How far from a release, in days either way, its related releases are looked for.
+WINDOW_DAYS = 180
+
 
 def subjects_of(release):
     """(countries, topics) of `release` from ONE query (a union), sorted by Thai name: for its page."""
@@ -39,7 +42,7 @@ def subjects_from_rows(rows):
     return found
 
 
-def related_to(release, queryset, countries=(), topics=(), limit=4, window_days=180):
+def related_to(release, queryset, countries=(), topics=(), limit=4, window_days=WINDOW_DAYS):
     """Public releases within `window_days` sharing the most officials, countries and topics with
     `release` (then of its category), newest first among equals: one query, a second only when
     fewer than `limit` share anything.
@@ -58,7 +61,7 @@ def related_to(release, queryset, countries=(), topics=(), limit=4, window_days=
     return found
 
 
-def related_links(release, countries=(), topics=(), limit=4, window_days=180, fields=("pk", "title", "slug", "language", "release_date")):
+def related_links(release, countries=(), topics=(), limit=4, window_days=WINDOW_DAYS, fields=("pk", "title", "slug", "language", "release_date")):
     """related_to() as dicts of `fields`, from the same queries compiled once per shape (the
     number of officials, countries and topics shared; releases/prepared.py): on the detail page
     compiling them cost Django half as much again as running them."""

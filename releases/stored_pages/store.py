@@ -1,0 +1,104 @@
+"""Reading and writing stored release pages, and what outdates one by itself: a new deployment, or a scheduled release falling due."""
+
+import datetime
+import functools
+import hashlib
+import zlib
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import DatabaseError
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from .. import caching
+from ..prepared import PreparedValues
+from ..taxonomy.related import WINDOW_DAYS
+from .models import StoredPage
+
+# A page shows releases this near to its own (related releases) and its two neighbours: a
+# release changing or falling due nearer than that may change the page.
+NEAR = datetime.timedelta(days=WINDOW_DAYS + 1)
+
+_ROW = PreparedValues(
+    lambda pk, address, language: StoredPage.objects.filter(release_id=pk, address=address, language=language).values_list(
+        "version", "valid_until", "html"
+    ),
+    ints=["pk"],
+    texts=["address", "language"],
+)
+
+
+@functools.cache
+def render_version():
+    """What a page was rendered with: the app's code, templates and translations, the static
+    files' hashed names, Django's version and the settings that show on a page. A deployment
+    that changes any of them outdates every stored page (each is rendered again when next read)."""
+    digest = hashlib.sha256(django.__version__.encode())
+    root = Path(settings.BASE_DIR)
+    for folder, pattern in (("releases", "**/*.py"), ("config", "*.py"), ("templates", "**/*"), ("locale", "**/*.mo")):
+        for path in sorted((root / folder).glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    hashed = getattr(staticfiles_storage, "hashed_files", None) or {}  # the manifest storage's names
+    digest.update(repr(sorted(hashed.items())).encode())
+    shown = (settings.SITE_NAME, settings.STATIC_URL, settings.MEDIA_URL, settings.STORAGES, settings.LANGUAGES, settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL)
+    digest.update(repr(shown).encode())
+    return digest.hexdigest()[:32]
+
+
+def stored_html(release_pk, address, language, now, using="default"):
+    """The stored page's HTML (slots unfilled), or None when there is none still valid."""
+    rows = _ROW.run(using, pk=release_pk, address=address, language=language)
+    if not rows:
+        return None
+    version, valid_until, html = rows[0]
+    if version != render_version() or (valid_until is not None and valid_until <= now):
+        return None
+    return zlib.decompress(bytes(html)).decode()
+
+
+def store(release, address, language, html, older_pk, newer_pk, started_token, now):
+    """Keep `html` as the page at `address`, unless the content changed while it was rendered
+    (the page cache's generation is no longer `started_token`): it may hold the old rows."""
+    using = release._state.db or "default"
+    try:
+        valid_until = _valid_until(release, older_pk, newer_pk, now, using)
+        if started_token is None or caching.guarded_token(fresh=True) != started_token:
+            return False
+        row = StoredPage(
+            release_id=release.pk, address=address, language=language, version=render_version(),
+            release_date=release.release_date, older_id=older_pk, newer_id=newer_pk,
+            valid_until=valid_until, html=zlib.compress(html.encode(), 1), stored_at=now,
+        )
+        fields = ["version", "release_date", "older_id", "newer_id", "valid_until", "html", "stored_at"]
+        StoredPage.objects.using(using).bulk_create(
+            [row], update_conflicts=True, unique_fields=["release", "address", "language"], update_fields=fields
+        )
+    except DatabaseError:
+        return False  # an accelerator: the reader already has the page
+    return True
+
+
+def _valid_until(release, older_pk, newer_pk, now, using):
+    """When the first scheduled release that could appear on the page falls due: one near it in
+    time (a related release or a new neighbour), one between it and its neighbours, or its
+    translation. None if there is none."""
+    from ..models import Release, ReleaseRevision
+
+    low, high = release.release_date - NEAR, release.release_date + NEAR
+    neighbours = dict(Release.objects.using(using).filter(pk__in=[pk for pk in (older_pk, newer_pk) if pk]).values_list("pk", "release_date"))
+    low = min(low, neighbours[older_pk]) if older_pk in neighbours else None  # nothing older: any older one becomes its neighbour
+    high = max(high, neighbours[newer_pk]) if newer_pk in neighbours else None
+    near = Q()
+    if low is not None:
+        near &= Q(release_date__gte=low)
+    if high is not None:
+        near &= Q(release_date__lte=high)
+    near |= Q(pk=release.translation_id) | Q(translation_id=release.pk)
+    due = [Release.objects.using(using).scheduled(now).filter(near).aggregate(due=Min("publish_at"))["due"]]
+    due += ReleaseRevision.objects.using(using).filter(release_id=release.pk, go_live_at__gt=now).values_list("go_live_at", flat=True)
+    due = [moment for moment in due if moment is not None]
+    return min(due) if due else None
