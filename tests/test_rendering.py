@@ -85,3 +85,22 @@ def test_every_public_page_of_the_samples_renders_as_before(client, samples, lan
         else:
             assert page == path.read_text(encoding="utf-8").strip(), f"{url} ({language}) differs from {path.name}"
     assert len(seen) == len(set(seen)) > 40
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_release_pages_stored_and_served_from_the_store_are_the_golden_pages(client, samples, settings, language):
+    """The same pages through releases/stored_pages: rendered and kept (with their slots filled), then
+    read back from the store without a render."""
+    settings.NEWSROOM_STORED_PAGES = True
+    prefix = "/en" if language == "en" else ""
+    checked = 0
+    for release in Release.objects.order_by("source_key"):
+        url = release.get_absolute_url()
+        golden = (GOLDEN / golden_name(url, language)).read_text(encoding="utf-8").strip()
+        for expected in ("stored", "hit"):
+            with translation.override(language):
+                response = client.get(prefix + url, HTTP_USER_AGENT="Googlebot/2.1")
+            assert response["X-Stored-Page"] == expected, url
+            assert normalised(response.content.decode()) == golden, f"{url} ({language}, {expected})"
+        checked += 1
+    assert checked >= 10

@@ -19,10 +19,6 @@ from .. import caching
 from .models import StoredPage
 from .store import NEAR
 
-# Saving only these changes nothing a page shows (the search index, import bookkeeping, the count).
-UNSHOWN = frozenset({"search_title", "search_summary", "search_body", "search_syllables", "import_snapshot", "source_checksum", "view_count"})
-
-
 def forget_all():
     """Every stored page goes; each is rendered again when next read."""
     StoredPage.objects.all().delete()
@@ -67,18 +63,19 @@ def _remember_loaded(sender, instance, **kwargs):
         instance._stored_pages_before = None  # deferred: read before a save
 
 
-def _remember_before(sender, instance, raw=False, update_fields=None, **kwargs):
+def _remember_before(sender, instance, raw=False, **kwargs):
     # A row loaded without its date or translation (only(), defer()): read them before the save.
     if getattr(instance, "_stored_pages_before", None) is not None or raw or instance.pk is None:
         return
-    if (update_fields and set(update_fields) <= UNSHOWN) or caching.deferring():
+    if caching.deferring():
         return
     row = sender._default_manager.filter(pk=instance.pk).values_list("release_date", "translation_id").first()
     instance._stored_pages_before = row
 
 
-def _release_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields and set(update_fields) <= UNSHOWN):
+def _release_saved(sender, instance, raw=False, **kwargs):
+    # Any save: Release.save() writes its derived fields (slug, summary) with every partial save.
+    if raw:
         return
     date, translation_id = getattr(instance, "_stored_pages_before", None) or (None, None)
     _now_and_on_commit(forget_around, instance.pk, (translation_id, instance.translation_id), (date, instance.release_date))
