@@ -96,6 +96,11 @@ def current_token(now=None):
 
 
 def _current_token(now=None):
+    return _current_state(now)[0]
+
+
+def _current_state(now=None):
+    """(the generation token, whether a due time is still to come in this generation)."""
     key = _state_key()
     state = page_cache().get(key)
     if state is None:
@@ -107,7 +112,7 @@ def _current_token(now=None):
         state = _new_state()
         page_cache().set(key, state, None)
         passed = bisect.bisect_right(state["due"], now)
-    return f"{state['token']}.{passed}"
+    return f"{state['token']}.{passed}", passed < len(state["due"])
 
 
 def bump():
@@ -216,10 +221,15 @@ def register():
     m2m_changed.connect(_content_changed, sender=Release.topics.through, dispatch_uid="page_cache_topics")
 
 
-def guarded_token(fresh=False):
-    """current_token(), or None while the cache is unreachable (then nothing is cached).
-    fresh: read it again rather than take the one this request already read."""
-    return _guarded(_current_token if fresh else current_token)
+def guarded_token():
+    """current_token(), or None while the cache is unreachable (then nothing is cached)."""
+    return _guarded(current_token)
+
+
+def guarded_state():
+    """(token, whether anything is still due: a scheduled release, a feature's end, a scheduled
+    edit), read afresh; None while the cache is unreachable."""
+    return _guarded(_current_state)
 
 
 def lookup(key):

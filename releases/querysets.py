@@ -86,7 +86,7 @@ class ReleaseQuerySet(models.QuerySet):
 
     def with_neighbours(self, now=None):
         """Annotate `older` and `newer`: the public releases just before and after in list order,
-        as {"pk", "title", "slug", "language"} (or None).
+        as {"pk", "title", "slug", "language", "release_date"} (or None; the date as ISO text).
 
         Correlated subqueries: both come from one query (see neighbours() for the detail page's).
         """
@@ -104,7 +104,7 @@ class ReleaseQuerySet(models.QuerySet):
             | Q(release_date=ref["release_date"], publish_at__gt=ref["publish_at"])
             | Q(release_date=ref["release_date"], publish_at=ref["publish_at"], pk__gt=models.OuterRef("pk"))
         ).order_by("release_date", "publish_at", "pk")
-        link = JSONObject(pk="pk", title="title", slug="slug", language="language")
+        link = JSONObject(pk="pk", title="title", slug="slug", language="language", release_date="release_date")
         return self.annotate(
             older=models.Subquery(older.annotate(link=link).values("link")[:1]),
             newer=models.Subquery(newer.annotate(link=link).values("link")[:1]),

@@ -260,8 +260,10 @@ def related_releases(release, countries, topics, shared=True):
 
 
 def link_to(data):
-    """An unsaved Release standing for with_neighbours()' {pk, title, slug, language}: enough for a link."""
-    return Release(**data) if data else None
+    """An unsaved Release standing for with_neighbours()' {pk, title, slug, language, release_date}: enough for a link."""
+    if not data:
+        return None
+    return Release(**{**data, "release_date": datetime.date.fromisoformat(data["release_date"][:10])})
 
 
 def share_links(url, title):

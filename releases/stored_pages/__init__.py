@@ -57,8 +57,5 @@ class PageAddress:
         if not self.usable or not caching.cacheable_response(self.request, response):
             return
         older, newer = (getattr(release, side, None) for side in ("older", "newer"))
-        kept = store.store(
-            release, self.address, self.language, response.content.decode(),
-            older["pk"] if older else None, newer["pk"] if newer else None, self.token, self.now,
-        )
+        kept = store.store(release, self.address, self.language, response.content.decode(), older, newer, self.token, self.now)
         response[HEADER] = "stored" if kept else "miss"

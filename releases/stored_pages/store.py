@@ -9,7 +9,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -60,38 +60,67 @@ def stored_html(release_pk, address, language, now, using="default"):
     return zlib.decompress(bytes(html)).decode()
 
 
-def store(release, address, language, html, older_pk, newer_pk, started_token, now):
+def store(release, address, language, html, older, newer, started_token, now):
     """Keep `html` as the page at `address`, unless the content changed while it was rendered
-    (the page cache's generation is no longer `started_token`): it may hold the old rows."""
+    (the page cache's generation is no longer `started_token`): it may hold the old rows.
+    older, newer: the neighbours it links to, as Release.objects.neighbours() gives them."""
     using = release._state.db or "default"
+    state = caching.guarded_state()
+    if started_token is None or state is None or state[0] != started_token:
+        return False
     try:
-        valid_until = _valid_until(release, older_pk, newer_pk, now, using)
-        if started_token is None or caching.guarded_token(fresh=True) != started_token:
-            return False
+        # Nothing due at all (the usual case): no query.
+        valid_until = _valid_until(release, older, newer, now, using) if state[1] else None
         row = StoredPage(
             release_id=release.pk, address=address, language=language, version=render_version(),
-            release_date=release.release_date, older_id=older_pk, newer_id=newer_pk,
+            release_date=release.release_date, older_id=older and older["pk"], newer_id=newer and newer["pk"],
             valid_until=valid_until, html=zlib.compress(html.encode(), 1), stored_at=now,
         )
-        fields = ["version", "release_date", "older_id", "newer_id", "valid_until", "html", "stored_at"]
-        StoredPage.objects.using(using).bulk_create(
-            [row], update_conflicts=True, unique_fields=["release", "address", "language"], update_fields=fields
-        )
+        _upsert(row, using)
     except DatabaseError:
         return False  # an accelerator: the reader already has the page
     return True
 
 
-def _valid_until(release, older_pk, newer_pk, now, using):
+_KEY = ("release", "address", "language")
+
+
+def _upsert(row, using):
+    """INSERT … ON CONFLICT DO UPDATE of one row (SQLite and PostgreSQL spell it alike), the SQL
+    built once: bulk_create(update_conflicts=True) compiled it anew for every page stored, which
+    cost several times the statement."""
+    connection = connections[using]
+    fields = [field for field in StoredPage._meta.concrete_fields if not field.primary_key]
+    sql = _UPSERT_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        keys = ", ".join(quote(StoredPage._meta.get_field(name).column) for name in _KEY)
+        updates = ", ".join(f"{quote(field.column)} = excluded.{quote(field.column)}" for field in fields if field.name not in _KEY)
+        sql = _UPSERT_SQL[connection.vendor] = (
+            f"INSERT INTO {quote(StoredPage._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+        )
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+_UPSERT_SQL = {}
+
+
+def _valid_until(release, older, newer, now, using):
     """When the first scheduled release that could appear on the page falls due: one near it in
     time (a related release or a new neighbour), one between it and its neighbours, or its
-    translation. None if there is none."""
+    translation; or its own scheduled edit goes live. None if there is none."""
     from ..models import Release, ReleaseRevision
 
-    low, high = release.release_date - NEAR, release.release_date + NEAR
-    neighbours = dict(Release.objects.using(using).filter(pk__in=[pk for pk in (older_pk, newer_pk) if pk]).values_list("pk", "release_date"))
-    low = min(low, neighbours[older_pk]) if older_pk in neighbours else None  # nothing older: any older one becomes its neighbour
-    high = max(high, neighbours[newer_pk]) if newer_pk in neighbours else None
+    def day(link):
+        return datetime.date.fromisoformat(link["release_date"][:10])
+
+    # Nothing older (or newer): any scheduled release on that side becomes its neighbour.
+    low = min(release.release_date - NEAR, day(older)) if older else None
+    high = max(release.release_date + NEAR, day(newer)) if newer else None
     near = Q()
     if low is not None:
         near &= Q(release_date__gte=low)
