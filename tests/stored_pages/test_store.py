@@ -103,6 +103,15 @@ def test_the_command_stores_every_public_page_ahead_of_readers(client):
     assert StoredPage.objects.count() == 4
 
 
+def test_the_command_stores_pages_for_an_address_with_a_port(client):
+    release = ReleaseFactory()
+    call_command("store_release_pages", "--site-url", "http://testserver:8123", stdout=io.StringIO(), stderr=io.StringIO())
+    assert StoredPage.objects.get().address.startswith("http://testserver:8123/releases/")
+    committed()
+    response = client.get(release.get_absolute_url(), HTTP_HOST="testserver:8123", SERVER_PORT="8123", **READER)
+    assert response[stored_pages.HEADER] == "hit"
+
+
 def test_the_command_refuses_a_bad_address(settings):
     with pytest.raises(CommandError, match="http or https"):
         call_command("store_release_pages", "--site-url", "ftp://x", stdout=io.StringIO(), stderr=io.StringIO())

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"--site-url must be an http or https address, not {site_url!r}.")
         secure = address.scheme == "https"
         port = str(address.port or (443 if secure else 80))
-        factory = RequestFactory(HTTP_HOST=address.netloc, SERVER_PORT=port)
+        factory = RequestFactory(HTTP_HOST=address.netloc)
         view = ReleaseDetailView.as_view(count_views=False)
         languages = [code for code, _name in settings.LANGUAGES]
         releases = Release.objects.published().order_by("-release_date", "-pk").only("pk", "slug", "title", "language")
@@ -47,7 +47,8 @@ class Command(BaseCommand):
             for release in releases.iterator(chunk_size=500):
                 for language in languages if all_interfaces else [release.language]:
                     with translation.override(language):
-                        request = factory.get(release.get_absolute_url(), secure=secure)
+                        # The port as the server reports it: part of the address when not the scheme's own.
+                        request = factory.get(release.get_absolute_url(), secure=secure, SERVER_PORT=port)
                         try:
                             response = view(request, pk=release.pk, slug=release.url_slug)
                         except DisallowedHost as error:
