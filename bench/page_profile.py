@@ -43,15 +43,15 @@ def main():
     page, count = sys.argv[1], int(sys.argv[2])
     sort = sys.argv[3] if len(sys.argv) > 3 else None
     caching.bump()
-    releases = list(Release.objects.published().values_list("pk", "slug")[:5000])
+    releases = list(Release.objects.published().values_list("pk", "slug", "language")[:5000])
     random.seed(3)
     random.shuffle(releases)
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)")
 
     def url(i):
-        if page == "detail":
-            pk, slug = releases[i % len(releases)]
-            return f"/releases/{pk}/{slug}/"
+        if page == "detail":  # each release at its own address (an English one under /en/)
+            pk, slug, language = releases[i % len(releases)]
+            return f"{'/en' if language == 'en' else ''}/releases/{pk}/{slug}/"
         return {"list": "/", "list200": "/?page=200", "search": "/?q=" + WORDS[i % len(WORDS)]}[page]
 
     for i in range(5):  # warm-up: imports, template loading, connections

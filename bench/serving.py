@@ -104,12 +104,14 @@ def views_sum(db):
 
 
 def detail_paths(db, limit=3000):
-    """Addresses of `limit` public releases in random order (every public release with limit=None)."""
+    """Addresses of `limit` public releases in random order (every public release with limit=None),
+    each in its own language's interface."""
     now = "now()" if db.kind == "postgresql" else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     order = "random()"
     limited = f" LIMIT {limit}" if limit else ""
-    rows = db.query(f"SELECT id, slug FROM releases_release WHERE status = 'published' AND publish_at <= {now} ORDER BY {order}{limited}")
-    return [f"/releases/{pk}/{urllib.parse.quote(slug or 'release')}/" for pk, slug in rows]
+    rows = db.query(f"SELECT id, slug, language FROM releases_release WHERE status = 'published' AND publish_at <= {now} ORDER BY {order}{limited}")
+    # Each at its own address, the one links, feeds and the sitemap give: an English release under /en/.
+    return [f"{'/en' if language == 'en' else ''}/releases/{pk}/{urllib.parse.quote(slug or 'release')}/" for pk, slug, language in rows]
 
 
 # --- the server --------------------------------------------------------------------------

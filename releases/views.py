@@ -174,15 +174,22 @@ class ReleaseDetailView(PublishedReleaseMixin, DetailView):
             self.object = self.get_object()
             return self.render_page()
         address = stored_pages.PageAddress(request, self.kwargs["pk"])  # before the rows are read
+        stored = address.lookup()
+        if stored is not None and kwargs.get("slug") == stored[0].url_slug:
+            self.count_view(stored[0])
+            return address.response(*stored)
         self.object = self.get_object()
         withdrawn = self.withdrawn_response()
         if withdrawn is not None:
             return withdrawn
         if kwargs.get("slug") != self.object.url_slug:
             return redirect(self.object.get_absolute_url(), permanent=True)
+        self.count_view(self.object)
+        return self.render_page(address)
+
+    def count_view(self, release):
         if self.count_views:
-            counters.record_view(request, self.object)
-        return address.response(self.object) or self.render_page(address)
+            counters.record_view(self.request, release)
 
     def render_page(self, address=None):
         """Render the page; with an address, keep it (stored_pages) before its slots are filled."""

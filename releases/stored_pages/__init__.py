@@ -40,13 +40,24 @@ class PageAddress:
             self.address = f"{request.scheme}://{caching.canonical_host(request)}{request.path}"
             self.token = caching.guarded_token()
 
-    def response(self, release):
-        """The stored page of `release` with its slots filled, or None (render it, then keep())."""
+    def lookup(self):
+        """(the release, as an unsaved Release with what serving needs, and its stored page's HTML)
+        when a stored page may be served: the release public, its page stored and still valid.
+        Else None: the view reads the full row and renders (a withdrawn release, a wrong slug…)."""
         if not self.usable:
             return None
-        html = store.stored_html(release.pk, self.address, self.language, self.now, release._state.db or "default")
-        if html is None:
+        from ..models import Release
+
+        found = store.stored_page(self.release_pk, self.address, self.language, self.now)
+        if found is None or found[1] is None:
             return None
+        release = Release(**found[0])
+        if not release.is_published(self.now):
+            return None
+        return release, found[1]
+
+    def response(self, release, html):
+        """The stored page with its slots filled (after the view counted the reader's view)."""
         response = HttpResponse(slots.fill(html, release, self.language))
         response.shown_release = release  # for the page cache: it counts the views of its copies
         response[HEADER] = "hit"

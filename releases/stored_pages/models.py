@@ -7,7 +7,7 @@ class StoredPage(models.Model):
     """The HTML of one release page (one address: scheme, host, path and interface language) with
     slots for what changes on every request; removed by releases/stored_pages/invalidation.py."""
 
-    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE, related_name="+")
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE, related_name="stored_pages")
     address = models.CharField(max_length=600)
     language = models.CharField(max_length=8)
     # The code, templates, translations and static files the page was rendered with (store.render_version()).

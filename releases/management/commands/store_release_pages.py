@@ -5,12 +5,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import translation
 
 from releases import stored_pages
 from releases.management.progress import Progress
-from releases.models import Release
+from releases.models import Release, StoredPage
 from releases.views import ReleaseDetailView
 
 
@@ -60,4 +61,8 @@ class Command(BaseCommand):
                     else:
                         failed += 1
                 progress.update()
+        # The planner's statistics still describe the table as it was (maybe empty): its lookup
+        # by release and address must use the unique index, not scan.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + connection.ops.quote_name(StoredPage._meta.db_table))
         self.stdout.write(self.style.SUCCESS(f"Stored pages: {stored} ready, {failed} not stored."))
