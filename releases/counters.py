@@ -68,7 +68,10 @@ def daily_salt(day=None):
     Once it expires no one, not even with SECRET_KEY and a copy of the cache, can link a
     visitor's hash back to an address and browser.
     """
+    global _remembered_salt
     day = day or _today()
+    if _remembered_salt[0] == day:
+        return _remembered_salt[1]
     key = f"{_KEY_PREFIX}:salt:{day.isoformat()}"
     salt = cache.get(key)
     if salt is None:
@@ -77,8 +80,16 @@ def daily_salt(day=None):
         fresh = secrets.token_hex(16)
         # add(): the first worker's salt wins, the others read it back.
         cache.add(key, fresh, timeout=max(60, int(seconds_left) + 60))
-        salt = cache.get(key) or fresh
+        salt = cache.get(key)
+        if salt is None:
+            return fresh  # the cache lost it at once: not remembered, the next reader asks again
+    _remembered_salt = (day, salt)
     return salt
+
+
+# The day's salt once read, so a counted view does not ask the cache for it every time; only
+# today's, so an earlier one is forgotten in the worker too when its day is over.
+_remembered_salt = (None, None)
 
 
 def visitor_key(request, release):

@@ -400,6 +400,17 @@ class TestPrivacy:
         assert len(salt) == 32 and counters.daily_salt(datetime.date(2026, 1, 2)) == salt
         assert seen == {"views:salt:2026-01-02": 3600 + 60}
 
+    def test_the_days_salt_is_asked_of_the_cache_once_per_worker_and_day(self, monkeypatch):
+        asked = []
+        original_get = cache.get
+        monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(key) or original_get(key, *args, **kwargs))
+        day = datetime.date(2026, 3, 4)
+        salt = counters.daily_salt(day)
+        assert counters.daily_salt(day) == salt and counters.daily_salt(day) == salt
+        assert asked.count("views:salt:2026-03-04") == 2  # the first call's get, and reading back its add
+        assert counters.daily_salt(day + datetime.timedelta(days=1)) != salt
+        assert "views:salt:2026-03-05" in asked
+
     def test_forged_forwarded_for_does_not_make_new_readers(self, rf, settings):
         """With one proxy, a reader varying the header it sends is still one reader."""
         settings.PROXY_COUNT = 1
