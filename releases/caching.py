@@ -355,7 +355,11 @@ def cache_public_page(view, count_views=False, query=None):
     def serve(request, *args, **kwargs):
         if request.method in ("GET", "HEAD"):
             _keep_only(request, names)
-        if not cacheable_request(request):
+        # A release page is kept rendered until it changes (releases/stored_pages/), across
+        # generations and workers: copying it here too cost more than it saved (every page of a
+        # long-tail rotation written to this cache, to be dropped at the next edit).
+        stored = count_views and settings.NEWSROOM_STORED_PAGES
+        if stored or not cacheable_request(request):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()  # here, so its fragments share the request's token
@@ -404,8 +408,7 @@ def _hit(request, entry, count_views):
 
 def _counted_release(response):
     """(pk, publish_at) of the release a detail page showed, kept to count views on hits."""
-    # A stored page (releases/stored_pages/) names its release; a rendered one has it in its context.
-    release = getattr(response, "shown_release", None) or (getattr(response, "context_data", None) or {}).get("release")
+    release = (getattr(response, "context_data", None) or {}).get("release")
     if release is None or not release.is_published():
         return None
     return release.pk, release.publish_at

@@ -59,7 +59,6 @@ class PageAddress:
     def response(self, release, html):
         """The stored page with its slots filled (after the view counted the reader's view)."""
         response = HttpResponse(slots.fill(html, release, self.language))
-        response.shown_release = release  # for the page cache: it counts the views of its copies
         response[HEADER] = "hit"
         return response
 
