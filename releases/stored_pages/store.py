@@ -53,7 +53,10 @@ def render_version():
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     hashed = getattr(staticfiles_storage, "hashed_files", None) or {}  # the manifest storage's names
     digest.update(repr(sorted(hashed.items())).encode())
-    shown = (settings.SITE_NAME, settings.STATIC_URL, settings.MEDIA_URL, settings.STORAGES, settings.LANGUAGES, settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL)
+    # Language codes only: their names are lazily translated, so their text follows the language
+    # active when this first runs, and each worker would have a version of its own.
+    languages = [code for code, _name in settings.LANGUAGES]
+    shown = (settings.SITE_NAME, settings.STATIC_URL, settings.MEDIA_URL, settings.STORAGES, languages, settings.NEWSROOM_ACCESSIBLE_FORMAT_EMAIL)
     digest.update(repr(shown).encode())
     return digest.hexdigest()[:32]
 

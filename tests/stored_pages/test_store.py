@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from releases import stored_pages
 from releases.models import Release
@@ -48,6 +48,16 @@ def test_the_version_follows_the_templates(settings, tmp_path):
         assert store.render_version() != before
     finally:
         store.render_version.cache_clear()
+
+
+def test_the_version_is_the_same_whichever_language_a_worker_first_serves():
+    versions = set()
+    for language in ("th", "en"):
+        store.render_version.cache_clear()
+        with translation.override(language):
+            versions.add(store.render_version())
+    store.render_version.cache_clear()
+    assert len(versions) == 1
 
 
 def test_a_scheduled_release_near_it_bounds_the_page_and_one_far_away_does_not(client):
