@@ -48,6 +48,15 @@ class TestPreparedValues:
         assert sorted(prepared.run(now=now + datetime.timedelta(days=2), since=datetime.date(2021, 9, 1))) == sorted([(old.pk,), (later.pk,)])
         assert prepared.run(now=now, since=datetime.date(2021, 9, 30)) == []
 
+    def test_text_markers_are_swapped_like_the_others(self):
+        thai, english = ReleaseFactory(title="ข่าวไทย"), ReleaseFactory(title="English news", language="en")
+        build, calls = counting(lambda language, title: Release.objects.filter(language=language, title=title).values_list("pk"))
+        prepared = PreparedValues(build, texts=["language", "title"])
+        assert prepared.run(language="th", title="ข่าวไทย") == [(thai.pk,)]
+        assert prepared.run(language="en", title="English news") == [(english.pk,)]
+        assert prepared.run(language="en", title="ข่าวไทย") == []
+        assert len(calls) == 1
+
     def test_a_marker_the_sql_does_not_hold_falls_back_to_compiling_each_time(self):
         release = ReleaseFactory()
         # The ORM folds an empty IN list away: the marker for pk is then nowhere in the parameters.
