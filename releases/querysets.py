@@ -1,5 +1,7 @@
 """Querysets of releases: the one rule of what is public, and the lists built on it."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import JSONObject
@@ -126,3 +128,8 @@ class ReleaseQuerySet(models.QuerySet):
 
 
 _NEIGHBOURS = None
+
+
+def link_date(link):
+    """The release date of a with_neighbours() link (JSON gives it as ISO text)."""
+    return datetime.date.fromisoformat(link["release_date"][:10])

@@ -23,6 +23,7 @@ from .attachments.search import note_document_matches
 from .images import picture
 from .models import Official, Release, ReleaseEvent, Withdrawal
 from .paginators import CappedPaginator, LateRowPaginator
+from .querysets import link_date
 from .prepared import PreparedModels
 from .taxonomy.models import Country
 from .taxonomy.related import related_links, related_to, subjects_of
@@ -270,7 +271,7 @@ def link_to(data):
     """An unsaved Release standing for with_neighbours()' {pk, title, slug, language, release_date}: enough for a link."""
     if not data:
         return None
-    return Release(**{**data, "release_date": datetime.date.fromisoformat(data["release_date"][:10])})
+    return Release(**{**data, "release_date": link_date(data)})
 
 
 def share_links(url, title):

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from releases.querysets import link_date
 from releases.models import Release
 
 from .factories import ReleaseFactory
@@ -34,6 +35,13 @@ def test_neighbours_as_with_neighbours_annotates_them(archive):
     for release in Release.objects.all():
         expected = Release.objects.filter(pk=release.pk).with_neighbours().values_list("older", "newer").get()
         assert Release.objects.neighbours(release.pk) == expected
+
+
+def test_a_neighbour_link_carries_its_date(archive):
+    for release in Release.objects.published():
+        for link in Release.objects.neighbours(release.pk):
+            if link:
+                assert link_date(link) == Release.objects.get(pk=link["pk"]).release_date
 
 
 def test_neighbours_walk_the_public_list_in_order(archive):

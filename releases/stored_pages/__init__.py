@@ -51,10 +51,7 @@ class PageAddress:
         found = store.stored_page(self.release_pk, self.address, self.language, self.now)
         if found is None or found[1] is None:
             return None
-        release = Release(**found[0])
-        if not release.is_published(self.now):
-            return None
-        return release, found[1]
+        return Release(**found[0]), found[1]
 
     def response(self, release, html):
         """The stored page with its slots filled (after the view counted the reader's view)."""

@@ -19,6 +19,7 @@ from .. import caching
 from .models import StoredPage
 from .store import NEAR
 
+
 def forget_all():
     """Every stored page goes; each is rendered again when next read."""
     StoredPage.objects.all().delete()

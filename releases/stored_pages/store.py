@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import caching
 from ..prepared import PreparedValues
+from ..querysets import link_date
 from ..taxonomy.related import WINDOW_DAYS
 from .models import StoredPage
 
@@ -22,9 +23,10 @@ from .models import StoredPage
 # release changing or falling due nearer than that may change the page.
 NEAR = datetime.timedelta(days=WINDOW_DAYS + 1)
 
-# What serving a stored page needs of the release (whether it is public, its slug, its count)
-# and the stored page itself, in one query: on PostgreSQL the detail page's full row (its body,
-# its translation's and replacement's columns) cost a millisecond to fetch.
+# What serving a stored page needs of the release (its slug, its count, what counting checks)
+# and the stored page itself, in one query, public releases only (a withdrawn one takes the
+# view's full path): on PostgreSQL the detail page's full row (its body, its translation's and
+# replacement's columns) cost a millisecond to fetch.
 RELEASE_FIELDS = ("pk", "status", "publish_at", "slug", "view_count")
 
 
@@ -32,7 +34,7 @@ def _row(pk, now, address, language):
     from ..models import Release
 
     page = FilteredRelation("stored_pages", condition=Q(stored_pages__address=address, stored_pages__language=language))
-    return Release.objects.reachable(now).filter(pk=pk).annotate(page=page).values_list(
+    return Release.objects.published(now).filter(pk=pk).annotate(page=page).values_list(
         *RELEASE_FIELDS, "page__version", "page__valid_until", "page__html"
     )
 
@@ -63,7 +65,7 @@ def render_version():
 
 def stored_page(release_pk, address, language, now, using="default"):
     """(the release's RELEASE_FIELDS as a dict, the stored page's HTML with its slots unfilled or
-    None when there is none still valid), or None when the release is not reachable."""
+    None when there is none still valid), or None when the release is not public."""
     rows = _ROW.run(using, pk=release_pk, now=now, address=address, language=language)
     if not rows:
         return None
@@ -129,12 +131,9 @@ def _valid_until(release, older, newer, now, using):
     translation; or its own scheduled edit goes live. None if there is none."""
     from ..models import Release, ReleaseRevision
 
-    def day(link):
-        return datetime.date.fromisoformat(link["release_date"][:10])
-
     # Nothing older (or newer): any scheduled release on that side becomes its neighbour.
-    low = min(release.release_date - NEAR, day(older)) if older else None
-    high = max(release.release_date + NEAR, day(newer)) if newer else None
+    low = min(release.release_date - NEAR, link_date(older)) if older else None
+    high = max(release.release_date + NEAR, link_date(newer)) if newer else None
     near = Q()
     if low is not None:
         near &= Q(release_date__gte=low)
